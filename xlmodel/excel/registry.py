@@ -1,0 +1,187 @@
+"""The one list of xlmodel's Excel functions, and how a cell calls one.
+
+Each :class:`ExcelFunction` holds the Excel name, the arguments (with units and
+help), what it returns, and the core function behind it. The xlwings module
+(:mod:`xlmodel.excel.udfs`), the function reference, the headless workbook engine
+and the tests all read this list, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from xlmodel.excel.args import (
+    NUMBER_KINDS,
+    Arg,
+    Values,
+    parse_numbers,
+    shape_text,
+    sum_lines,
+)
+from xlmodel.excel.errors import ArgumentError, CellError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExcelFunction:
+    """An Excel function: its contract with the analyst and the code behind it.
+
+    ``elementwise`` functions hand their checked, broadcast numbers to ``impl`` and
+    get one result per element; the others hand ``impl`` the parsed arguments and get
+    back a whole 2-D result (a table or grid).
+    """
+
+    name: str
+    summary: str
+    returns: str
+    args: tuple[Arg, ...]
+    impl: Callable[..., Any]
+    category: str
+    elementwise: bool = True
+
+    @property
+    def signature(self) -> str:
+        parts = [a.name if not a.optional else f"[{a.name}={a.default}]" for a in self.args]
+        return f"{self.name}({', '.join(parts)})"
+
+    @property
+    def required(self) -> int:
+        return sum(not a.optional for a in self.args)
+
+    def invoke(self, *values: Any) -> np.ndarray:
+        """Compute the 2-D result, raising :class:`ArgumentError` for a bad call."""
+        parsed = self._parse_all(values)
+        if not self.elementwise:
+            return np.asarray(self.impl(*parsed))
+        return _run_elementwise(self, parsed)
+
+    def _parse_all(self, values: tuple[Any, ...]) -> list[Any]:
+        if len(values) > len(self.args):
+            raise ArgumentError(f"{self.name} takes at most {len(self.args)} arguments, got {len(values)}")
+        parsed: list[Any] = []
+        for i, arg in enumerate(self.args):
+            value = values[i] if i < len(values) else None
+            if _omitted(value):
+                if not arg.optional:
+                    raise ArgumentError(f"{arg.name} is required ({arg.unit}: {arg.help})")
+                value = arg.default
+            parsed.append(_parse(arg, value, parsed, self.args))
+        return parsed
+
+
+def _omitted(value: Any) -> bool:
+    """An argument left out: nothing, or Office.js's ``[[None]]`` for a missing optional."""
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        inner = value[0]
+        return inner is None or (isinstance(inner, (list, tuple)) and len(inner) == 1 and inner[0] is None)
+    return False
+
+
+def _parse(arg: Arg, value: Any, earlier: list[Any], args: tuple[Arg, ...]) -> Any:
+    if arg.kind in NUMBER_KINDS:
+        parsed = parse_numbers(value, arg)
+        if arg.kind == "lines":
+            anchor = earlier[0]
+            parsed = sum_lines(parsed, arg, anchor.shape, args[0].name)
+        return parsed
+    from xlmodel.excel import readers  # kinds beyond numbers live with their readers
+
+    return readers.parse(arg, value)
+
+
+def _run_elementwise(fn: ExcelFunction, parsed: list[Values]) -> np.ndarray:
+    try:
+        shape = np.broadcast_shapes(*(p.shape for p in parsed))
+    except ValueError:
+        sizes = ", ".join(f"{a.name} is {shape_text(p.shape)}" for a, p in zip(fn.args, parsed) if p.shape != (1, 1))
+        raise ArgumentError(f"ranges cannot be lined up ({sizes}): use ranges of one shape, or single cells") from None
+    with np.errstate(all="ignore"):
+        result = np.broadcast_to(fn.impl(*(p.values for p in parsed)), shape)
+    errors = _merge_errors(parsed, shape)
+    bad_result = ~np.isfinite(result)
+    if errors is None and not bad_result.any():
+        return result
+    out = result.astype(object)
+    for idx in zip(*np.nonzero(bad_result)):
+        out[idx] = CellError(f"{fn.name} has no finite result for these inputs")
+    if errors is not None:
+        for idx in zip(*np.nonzero(np.not_equal(errors, None))):
+            out[idx] = CellError(errors[idx])
+    return out
+
+
+def _merge_errors(parsed: list[Values], shape: tuple[int, ...]) -> np.ndarray | None:
+    """Per result cell, the first argument's message for a bad element, if any."""
+    merged = None
+    for p in parsed:
+        if p.errors is None:
+            continue
+        errs = np.broadcast_to(p.errors, shape)
+        if merged is None:
+            merged = errs.copy()
+        else:
+            fill = np.equal(merged, None)
+            merged[fill] = errs[fill]
+    return merged
+
+
+REGISTRY: dict[str, ExcelFunction] = {}
+
+
+def register(fn: ExcelFunction) -> ExcelFunction:
+    if fn.name in REGISTRY:
+        raise ValueError(f"{fn.name} is registered twice")
+    REGISTRY[fn.name] = fn
+    return fn
+
+
+def functions() -> list[ExcelFunction]:
+    """Every Excel function, in the order they were registered."""
+    _load()
+    return list(REGISTRY.values())
+
+
+def get(name: str) -> ExcelFunction | None:
+    _load()
+    return REGISTRY.get(name.upper())
+
+
+def _load() -> None:
+    """Import the modules that register functions (once)."""
+    from xlmodel.excel import mining  # noqa: F401
+
+
+def call(name: str, *args: Any) -> Any:
+    """Call an Excel function by its Excel name exactly as a worksheet cell would.
+
+    Arguments may be scalars, 2-D nested lists as Excel passes ranges, or numpy arrays.
+    Returns what the cell shows: one value for a 1x1 result, otherwise a 2-D numpy
+    array (``float``, or ``object`` when it holds text or error cells). A call that
+    cannot compute returns a :class:`CellError` (``#VALUE! <message>``), never raises.
+    """
+    fn = get(name)
+    if fn is None:
+        return CellError(f"{name} is not an xlmodel function", code="#NAME?")
+    try:
+        result = fn.invoke(*args)
+    except ArgumentError as exc:
+        return CellError(str(exc))
+    except Exception as exc:  # a bug must still reach the cell as a short message
+        log.exception("xlmodel function %s failed", fn.name)
+        return CellError(f"{fn.name} failed: {type(exc).__name__}: {exc}")
+    return _as_cell_result(result)
+
+
+def _as_cell_result(result: np.ndarray) -> Any:
+    if result.ndim == 2 and result.shape == (1, 1):
+        value = result[0, 0]
+        return float(value) if isinstance(value, (float, np.floating, int, np.integer)) else value
+    return np.array(result)

@@ -1,0 +1,60 @@
+"""xlmodel's functions for Excel, through xlwings.
+
+This is the module to name in the ``UDF Modules`` setting of the xlwings add-in
+(``xlmodel.excel.udfs``) and to import in xlwings Lite's ``main.py``
+(``from xlmodel.excel.udfs import *``). Every function in the registry becomes a
+module-level function named like its Excel name, with the xlwings decorators and the
+help text of each argument applied from the registry.
+
+On a machine without an xlwings runtime the decorators do nothing, and the module
+still imports: the functions are then plain Python callables.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+import xlwings as xw
+
+from xlmodel.excel.registry import ExcelFunction, call, functions
+
+
+def _to_excel(result: Any) -> Any:
+    """A 2-D result as nested lists of plain Python values, which every runtime writes."""
+    if isinstance(result, np.ndarray):
+        return [[_plain(v) for v in row] for row in result.tolist()]
+    return _plain(result)
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if isinstance(value, np.floating) else value
+
+
+def _make_udf(fn: ExcelFunction):
+    def udf(*args: Any) -> Any:
+        return _to_excel(call(fn.name, *args))
+
+    params = [
+        inspect.Parameter(
+            a.name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None if a.optional else inspect.Parameter.empty,
+        )
+        for a in fn.args
+    ]
+    udf.__signature__ = inspect.Signature(params)
+    udf.__name__ = udf.__qualname__ = fn.name
+    udf.__doc__ = f"{fn.summary} Returns {fn.returns}."
+    udf.__module__ = __name__
+    for a in reversed(fn.args):
+        help_text = f"{a.help} [{a.unit}]" + (f", default {a.default}" if a.optional else "")
+        udf = xw.arg(a.name, ndim=2, doc=help_text)(udf)
+    return xw.func(name=fn.name, category=fn.category)(udf)
+
+
+__all__ = []
+for _fn in functions():
+    globals()[_fn.name] = _make_udf(_fn)
+    __all__.append(_fn.name)
