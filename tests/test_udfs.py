@@ -95,3 +95,12 @@ def test_office_js_metadata_and_calls_match_the_registry():
             assert np.shape(got) == expected.shape
         else:
             assert got == [[pytest.approx(expected)]]
+
+
+def test_committed_function_reference_is_up_to_date():
+    from pathlib import Path
+
+    from xlmodel.excel import reference
+
+    committed = Path(__file__).resolve().parents[1] / "docs" / "functions.md"
+    assert committed.read_text(encoding="utf-8") == reference.markdown(), "run: xlmodel functions --markdown docs/functions.md"

@@ -43,6 +43,47 @@ def functions_cmd(
     console.print(table)
 
 
+@app.command("template")
+def template_cmd(
+    out: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path("workbooks/miner_model.xlsx"),
+) -> None:
+    """Build the workbook template from code (the same bytes every time)."""
+    from xlmodel.workbook.template import build_template
+
+    path = build_template(out)
+    console.print(f"wrote template {path}")
+
+
+@app.command("calc")
+def calc_cmd(
+    workbook: Annotated[Path, typer.Argument(help="Workbook to recalculate (.xlsx or .xlsm).", exists=True,
+                                             dir_okay=False)],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Calculated copy (default: NAME.calculated.xlsx).")]
+    = None,
+    render: Annotated[Path | None, typer.Option("--render", help="Also render the main sheet to this PNG "
+                                                    "(needs LibreOffice).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to render (default: the active one).")]
+    = None,
+) -> None:
+    """Recalculate every formula headlessly, write a copy with the values stored, report errors."""
+    from xlmodel.workbook import engine, report
+
+    calc = engine.calculate(workbook)
+    target = out or workbook.with_name(workbook.stem + ".calculated" + workbook.suffix)
+    engine.write_calculated(calc, target, source=workbook)
+    report.print_summary(console, calc, target)
+    if render is not None:
+        from xlmodel.workbook import render as render_mod
+
+        try:
+            png = render_mod.render_png(calc, workbook, render, sheet)
+            console.print(f"rendered {png}")
+        except render_mod.RenderUnavailable as exc:
+            console.print(f"[yellow]not rendered:[/] {exc}")
+    if not calc.ok:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,274 @@
+"""The template, the headless engine and the calculated copy."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+import xlsxwriter
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
+from typer.testing import CliRunner
+from workbook_helpers import operand_value, top_level_call
+
+from xlmodel.cli import app
+from xlmodel.core import mining
+from xlmodel.excel import CellError, call, get
+from xlmodel.workbook import engine
+from xlmodel.workbook.template import CONF_SHEET, SHEETS, UDF_MODULE, build_template
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTED = REPO / "workbooks" / "miner_model.xlsx"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_template(tmp_path_factory.mktemp("tpl") / "miner_model.xlsx")
+
+
+@pytest.fixture(scope="module")
+def calculated(template):
+    return engine.calculate(template)
+
+
+def test_template_sheets_names_and_conf(template):
+    book = openpyxl.load_workbook(template)
+    assert book.sheetnames[: len(SHEETS)] == SHEETS
+    for name in ("btc_price_usd", "difficulty", "efficiency_j_per_th", "power_usd_per_mwh",
+                 "fleet_hashrate_ehs", "fees_btc_per_block", "hashprice_usd_per_ph_day", "power_cost_usd_per_btc"):
+        assert name in book.defined_names, name
+    conf = book[CONF_SHEET]
+    assert conf["A1"].value == "UDF Modules" and conf["B1"].value == UDF_MODULE
+    assert conf["A2"].value is None  # the add-in reads keys from A1 down with no gaps
+
+
+def test_inputs_are_blue_with_unit_and_note(template):
+    ws = openpyxl.load_workbook(template)["Inputs"]
+    inputs = [row for row in ws.iter_rows(min_row=4) if row[1].value is not None and row[2].value]
+    assert len(inputs) >= 15
+    for label, value, unit, note in (row[:4] for row in inputs):
+        assert value.font.color.rgb.endswith("0000FF"), label.value
+        assert unit.value and note.value, label.value
+
+
+def test_rebuilding_gives_the_same_bytes(template, tmp_path):
+    again = build_template(tmp_path / "again.xlsx")
+    assert again.read_bytes() == template.read_bytes()
+
+
+def test_committed_template_is_up_to_date(template):
+    assert COMMITTED.read_bytes() == template.read_bytes(), "run: xlmodel template"
+
+
+def test_every_function_is_known_with_the_right_number_of_arguments(template):
+    import formulas
+
+    builtins = set(formulas.get_functions())
+    book = openpyxl.load_workbook(template)
+    seen = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value
+                if not (isinstance(text, str) and text.startswith(("=", "{="))):
+                    continue
+                for name, n_args in engine.formula_calls(text):
+                    fn = get(name)
+                    if fn is None:
+                        assert name in builtins, f"{ws.title}!{cell.coordinate}: {name}"
+                    else:
+                        assert fn.required <= n_args <= len(fn.args), f"{ws.title}!{cell.coordinate}: {name}"
+                        seen.add(name)
+    assert {"BTC_HASHPRICE", "BTC_COST_GRID", "BTC_CASH_COST_PER_BTC"} <= seen
+
+
+def test_formula_calls_counts_arguments():
+    assert engine.formula_calls("=SUM(A1,MAX(B1:B3,2),C1)") == [("MAX", 2), ("SUM", 3)]
+    assert engine.formula_calls("=PI()") == [("PI", 0)]
+
+
+def test_template_calculates_without_errors(calculated):
+    assert calculated.ok, calculated.issues
+    assert calculated.names["network_hashrate_ehs"] == pytest.approx(1109.5, rel=1e-4)
+
+
+def test_every_xlmodel_cell_equals_the_python_api(template, calculated):
+    book = openpyxl.load_workbook(template)
+    checked = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                is_array = isinstance(cell.value, ArrayFormula)
+                text = cell.value.text if is_array else cell.value
+                parsed = top_level_call(text) if isinstance(text, str) else None
+                if not parsed or get(parsed[0]) is None:
+                    continue
+                name, operands = parsed
+                args = [operand_value(book, calculated.values, ws.title, op) for op in operands]
+                expected = call(name, *args)
+                ref = cell.value.ref if is_array else cell.coordinate
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+                got = np.array([[calculated.value(ws.title, f"{get_column_letter(c)}{r}")
+                                 for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)],
+                               dtype=object)
+                if isinstance(expected, np.ndarray):
+                    assert got.shape == expected.shape
+                    for e, g in zip(expected.flat, got.flat):
+                        assert g == (pytest.approx(e) if isinstance(e, float) else e), f"{ws.title}!{ref}"
+                else:
+                    assert got[0, 0] == pytest.approx(expected), f"{ws.title}!{ref}"
+                checked += 1
+    assert checked >= 14  # every plain xlmodel call of the Mining sheet, array formulas included
+
+
+def _analyst_book(path: Path) -> Path:
+    """A workbook laid out by someone else: other sheets, names, cross-sheet refs, an array formula."""
+    wb = openpyxl.Workbook()
+    a = wb.active
+    a.title = "Assumptions"
+    a["A1"], a["B1"] = "BTC", 95_000
+    a["A2"], a["B2"] = "Hashrate", 1_000
+    a["A3"], a["B3"] = "J/TH", 18
+    a["A4"], a["B4"] = "USD/MWh", 45
+    a["D1"], a["D2"], a["D3"] = 30, 45, 60
+    wb.defined_names["px"] = openpyxl.workbook.defined_name.DefinedName("px", attr_text="Assumptions!$B$1")
+    m = wb.create_sheet("Model Q1")
+    m["A1"] = "=BTC_HASHPRICE(px,Assumptions!B2,0.03)"
+    m["A2"] = "=BTC_POWER_COST_PER_BTC(Assumptions!B3,Assumptions!B4,Assumptions!B2,0.03)"
+    m["A3"] = "=IF(px>A2,px-A2,0)"
+    m["A4"] = "=ROUND(SUM(A1:A2),2)"
+    m["C1"] = ArrayFormula("C1:C3", "=BTC_POWER_COST_PER_BTC(Assumptions!B3,Assumptions!D1:D3,Assumptions!B2)")
+    m["D1"] = "=SUM(C1:C3)"
+    wb.save(path)
+    return path
+
+
+def test_an_analysts_own_workbook_recalculates(tmp_path):
+    calc = engine.calculate(_analyst_book(tmp_path / "mine.xlsx"))
+    assert calc.ok, calc.issues
+    hp = float(mining.hashprice(95_000, 1_000, 0.03))
+    cost = float(mining.power_cost_per_btc(18, 45, 1_000, 0.03))
+    assert calc.value("Model Q1", "A1") == pytest.approx(hp)
+    assert calc.value("Model Q1", "A2") == pytest.approx(cost)
+    assert calc.value("Model Q1", "A3") == pytest.approx(95_000 - cost)
+    assert calc.value("Model Q1", "A4") == pytest.approx(round(hp + cost, 2))
+    column = [float(mining.power_cost_per_btc(18, p, 1_000)) for p in (30, 45, 60)]
+    assert [calc.value("Model Q1", f"C{r}") for r in (1, 2, 3)] == pytest.approx(column)
+    assert calc.value("Model Q1", "D1") == pytest.approx(sum(column))
+
+
+def test_bad_inputs_are_reported_not_crashed(tmp_path):
+    path = _analyst_book(tmp_path / "bad.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Assumptions"]["B2"] = -5  # network hashrate
+    wb["Assumptions"]["D2"] = "n/a"  # one bad power price in a range
+    wb["Model Q1"]["B1"] = "=NOSUCHFUNC(1)"
+    wb.save(path)
+    calc = engine.calculate(path)
+    issues = {i.address: i for i in calc.issues if i.sheet == "Model Q1"}
+    assert "network_hashrate_ehs must be > 0, got -5" in issues["A1"].message
+    assert "NOSUCHFUNC" in issues["B1"].message
+    result = runner().invoke(app, ["calc", str(path), "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 1
+    assert "Model Q1" in result.output and "A1" in result.output
+
+
+def test_a_bad_element_in_a_range_spoils_only_its_cell(tmp_path):
+    path = _analyst_book(tmp_path / "one_bad.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Assumptions"]["D2"] = "n/a"
+    wb.save(path)
+    calc = engine.calculate(path)
+    assert isinstance(calc.value("Model Q1", "C2"), CellError)
+    assert "power_usd_per_mwh must be a number, got text 'n/a'" in calc.value("Model Q1", "C2")
+    assert isinstance(calc.value("Model Q1", "C1"), float) and isinstance(calc.value("Model Q1", "C3"), float)
+
+
+def test_dynamic_array_formula_spills(tmp_path):
+    path = tmp_path / "dynamic.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Grid")
+    ws.write_column("A1", [30, 50])
+    ws.write_row("B1", [900, 1_000])
+    ws.write_dynamic_array_formula("D1", "=BTC_COST_GRID(A1:A2,B1:C1,20)")
+    ws.write_formula("H1", "=F3*2")  # reads a cell inside the spill
+    wb.close()
+    calc = engine.calculate(path)
+    assert calc.ok, calc.issues
+    assert calc.spills == {("Grid", "D1"): "D1:F3"}
+    expected = call("BTC_COST_GRID", [[30], [50]], [[900, 1_000]], 20)
+    assert calc.value("Grid", "F3") == pytest.approx(expected[2, 2])
+    assert calc.value("Grid", "H1") == pytest.approx(2 * expected[2, 2])
+
+
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_calc_cli_writes_a_copy_with_values_and_formulas(template, tmp_path):
+    out = tmp_path / "calculated.xlsx"
+    result = runner().invoke(app, ["calc", str(template), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "power_cost_usd_per_btc" in result.output and "no cell in error" in result.output
+    values = openpyxl.load_workbook(out, data_only=True)
+    formulas_ = openpyxl.load_workbook(out)
+    dest = next(iter(formulas_.defined_names["power_cost_usd_per_btc"].destinations))
+    sheet, ref = dest[0], dest[1].replace("$", "")
+    assert formulas_[sheet][ref].value.startswith("=BTC_POWER_COST_PER_BTC(")
+    assert values[sheet][ref].value == pytest.approx(engine.calculate(template).value(sheet, ref))
+    # everything else in the package is untouched (charts included)
+    import zipfile
+
+    with zipfile.ZipFile(template) as a, zipfile.ZipFile(out) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        assert a.read("xl/charts/chart1.xml") == b.read("xl/charts/chart1.xml")
+
+
+def test_render_png_or_clean_skip(template, tmp_path):
+    png = tmp_path / "mining.png"
+    result = runner().invoke(app, ["calc", str(template), "-o", str(tmp_path / "c.xlsx"), "--render", str(png)])
+    assert result.exit_code == 0, result.output
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        assert "not rendered" in result.output and "apt-get install" in result.output
+
+
+def test_companion_module_imports_and_runs_the_refresh_path():
+    spec = importlib.util.spec_from_file_location("miner_model", REPO / "workbooks" / "miner_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert callable(module.main) and callable(module.refresh)
+
+    class Range:
+        value = None
+
+    class Sheet:
+        name = "README"
+
+        def __getitem__(self, address):
+            self.cell = getattr(self, "cell", Range())
+            return self.cell
+
+    class Sheets(list):
+        def __getitem__(self, key):
+            return next(s for s in self if s.name == key) if isinstance(key, str) else super().__getitem__(key)
+
+    class App:
+        calls = 0
+
+        def calculate(self):
+            App.calls += 1
+
+    class Book:
+        app = App()
+        sheets = Sheets([Sheet()])
+
+    book = Book()
+    module.refresh(book)
+    assert App.calls == 1
+    assert book.sheets["README"]["C1"].value.startswith("Recalculated")

@@ -1,0 +1,52 @@
+"""Resolve a simple xlmodel formula's arguments from a workbook, to call the Python API directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openpyxl
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+
+def top_level_call(formula: str) -> tuple[str, list[Token]] | None:
+    """``(NAME, [operand per argument])`` when the formula is one call on plain operands."""
+    tokens = [t for t in Tokenizer(formula.lstrip("{").rstrip("}")).items if t.type != Token.WSPACE]
+    if len(tokens) < 2 or tokens[0].type != Token.FUNC or tokens[-1].type != Token.FUNC:
+        return None
+    args, current = [], []
+    for tok in tokens[1:-1]:
+        if tok.type == Token.SEP and tok.subtype == Token.ARG:
+            args.append(current)
+            current = []
+        else:
+            current.append(tok)
+    args.append(current)
+    if any(len(a) != 1 or a[0].type != Token.OPERAND for a in args if a):
+        return None
+    return tokens[0].value[:-1].upper(), [a[0] if a else None for a in args]
+
+
+def operand_value(book: openpyxl.Workbook, values: dict, sheet: str, tok: Token | None) -> Any:
+    """The value of one operand: a number, text, a defined name, or a cell or range reference."""
+    if tok is None:
+        return None
+    if tok.subtype == Token.NUMBER:
+        return float(tok.value)
+    if tok.subtype == Token.TEXT:
+        return tok.value.strip('"')
+    ref = tok.value
+    if ref in book.defined_names:
+        sheet, ref = next(iter(book.defined_names[ref].destinations))
+    elif "!" in ref:
+        sheet, ref = ref.rsplit("!", 1)
+        sheet = sheet.strip("'")
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    grid = []
+    for r in range(min_row, max_row + 1):
+        row = []
+        for c in range(min_col, max_col + 1):
+            address = f"{get_column_letter(c)}{r}"
+            row.append(values.get((sheet, address), book[sheet][address].value))
+        grid.append(row)
+    return grid

@@ -1,0 +1,1 @@
+"""The workbook: the template, headless recalculation, and the calculated copy."""

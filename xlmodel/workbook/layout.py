@@ -1,0 +1,119 @@
+"""Cell styles and a small row writer shared by the template's sheets.
+
+Colours follow the sell-side convention the README sheet explains: blue text on a pale
+yellow fill is an input the analyst may change, black is a formula, green is a
+formula that reads another sheet or the data tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+NUMBER_FORMATS = {
+    "usd": "#,##0",
+    "usd2": "#,##0.00",
+    "num": "#,##0.00",
+    "num0": "#,##0",
+    "num4": "0.0000",
+    "pct": "0.0%",
+    "sci": "0.000E+00",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+}
+
+
+@dataclass
+class Styles:
+    """The workbook's formats, made once per workbook."""
+
+    wb: Workbook
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def get(self, role: str, number: str = "num") -> Any:
+        key = (role, number)
+        if key not in self._cache:
+            props: dict[str, Any] = {"num_format": NUMBER_FORMATS[number], "font_name": "Calibri", "font_size": 10}
+            if role == "input":
+                props.update(font_color="#0000FF", bg_color="#FFF2CC", border=1, border_color="#BFBFBF")
+            elif role == "link":
+                props.update(font_color="#00703C")
+            elif role == "key":
+                props.update(bold=True, bg_color="#E2EFDA")
+            self._cache[key] = self.wb.add_format(props)
+        return self._cache[key]
+
+    @property
+    def title(self) -> Any:
+        return self._named("title", bold=True, font_size=14)
+
+    @property
+    def header(self) -> Any:
+        return self._named("header", bold=True, bottom=1, bg_color="#D9E1F2", font_size=10)
+
+    @property
+    def note(self) -> Any:
+        return self._named("note", italic=True, font_color="#595959", font_size=9)
+
+    @property
+    def label(self) -> Any:
+        return self._named("label", font_size=10)
+
+    @property
+    def alert(self) -> Any:
+        return self._named("alert", font_color="#C00000", bold=True)
+
+    @property
+    def wrap(self) -> Any:
+        return self._named("wrap", text_wrap=True, valign="top", font_size=10)
+
+    def _named(self, name: str, **props: Any) -> Any:
+        key = (name, "")
+        if key not in self._cache:
+            self._cache[key] = self.wb.add_format({"font_name": "Calibri", **props})
+        return self._cache[key]
+
+
+@dataclass
+class Row:
+    """One labelled line: a value or formula in column B, its unit and a note beside it."""
+
+    label: str
+    value: Any
+    unit: str
+    note: str = ""
+    name: str | None = None  # defined name for the value cell
+    number: str = "num"
+    role: str = "formula"  # input | formula | link | key
+
+
+def write_rows(ws: Worksheet, wb: Workbook, styles: Styles, first_row: int, rows: list[Row]) -> dict[str, str]:
+    """Write label | value | unit | note lines from ``first_row``; return name -> absolute cell."""
+    names: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        r = first_row + i
+        ws.write_string(r, 0, row.label, styles.label)
+        fmt = styles.get(row.role, row.number)
+        if isinstance(row.value, str) and row.value.startswith("="):
+            ws.write_formula(r, 1, row.value, fmt)
+        elif isinstance(row.value, str):
+            ws.write_string(r, 1, row.value, fmt)
+        else:
+            ws.write_number(r, 1, row.value, fmt)
+        ws.write_string(r, 2, row.unit, styles.label)
+        if row.note:
+            ws.write_string(r, 3, row.note, styles.note)
+        if row.name:
+            cell = xl_rowcol_to_cell(r, 1, row_abs=True, col_abs=True)
+            wb.define_name(row.name, f"='{ws.name}'!{cell}")
+            names[row.name] = f"'{ws.name}'!{cell}"
+    return names
+
+
+def header(ws: Worksheet, styles: Styles, row: int, titles: list[str]) -> None:
+    for c, t in enumerate(titles):
+        ws.write_string(row, c, t, styles.header)

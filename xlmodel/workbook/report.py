@@ -1,0 +1,46 @@
+"""What ``xlmodel calc`` prints: the key results and every cell in error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from xlmodel.workbook.engine import Calculation
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.2f}"
+    return escape(str(value))
+
+
+def print_summary(console: Console, calc: Calculation, written: Path) -> None:
+    n_xl = sum(1 for f in calc.formulas.values() if _uses_xlmodel(f))
+    console.print(f"[bold]{escape(str(calc.path))}[/]: {len(calc.formulas)} formula cells computed, "
+                  f"{n_xl} of them with xlmodel functions")
+    results = {n: calc.names[n] for n in calc.computed_names}
+    if results:
+        table = Table("key result (defined name)", "value", title="Key results")
+        for name, value in results.items():
+            table.add_row(name, _show(value))
+        console.print(table)
+    if calc.issues:
+        table = Table("sheet", "cell", "formula", "message", title=f"{len(calc.issues)} cells in error",
+                      title_style="bold red")
+        for issue in calc.issues:
+            table.add_row(issue.sheet, issue.address, escape(issue.formula), escape(issue.message))
+        console.print(table)
+    else:
+        console.print("[green]no cell in error[/]")
+    console.print(f"wrote calculated copy {escape(str(written))}")
+
+
+def _uses_xlmodel(formula: str) -> bool:
+    from xlmodel.excel import functions
+
+    upper = formula.upper()
+    return any(f"{fn.name}(" in upper for fn in functions())

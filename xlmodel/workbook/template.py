@@ -1,0 +1,106 @@
+"""Build the analyst's workbook template from code (``xlmodel template``).
+
+The template is written with XlsxWriter, with fixed document properties, so building it
+twice from the same code gives the same bytes. Multi-cell results are legacy fixed-size
+array formulas (``{=...}``): their sizes are set by input lists laid out in the template,
+they compute in every Excel version, in xlwings Lite and Server and in the headless
+engine, and never show as ``=@FUNC`` in an Excel without dynamic arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from xlmodel.workbook import sheets_mining
+from xlmodel.workbook.layout import Styles, header
+
+DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
+UDF_MODULE = "xlmodel.excel.udfs"
+CONF_SHEET = "xlwings.conf"
+SHEETS = ["README", "Inputs", "Mining", CONF_SHEET]
+
+README_LINES = [
+    ("xlmodel miner model", "title"),
+    ("Cash cost per BTC, colocation revenue per MW and the segment bridge for listed bitcoin miners, "
+     "computed by xlmodel's tested Python functions.", "text"),
+    ("", "text"),
+    ("Sheets", "header"),
+    ("Inputs: every assumption in one place, with its unit and where the default comes from.", "text"),
+    ("Mining: hashprice, hashcost, expected BTC, power and cash cost per BTC, breakevens, a sensitivity "
+     "chart and a cost grid.", "text"),
+    ("xlwings.conf: tells the xlwings add-in which Python module holds the functions (UDF Modules).", "text"),
+    ("", "text"),
+    ("Colours", "header"),
+    ("Blue text on pale yellow: an input you may change.", "input"),
+    ("Black: a formula on this sheet's inputs.", "text"),
+    ("Green: a formula that reads another sheet or a data table.", "link"),
+    ("Bold on green: a key result.", "key"),
+    ("", "text"),
+    ("Turning the functions on", "header"),
+    ("Windows, Excel with the xlwings add-in: pip install xlmodel (it pins the matching xlwings), run "
+     "'xlwings addin install', open this workbook: the xlwings.conf sheet already names the module "
+     f"{UDF_MODULE}. Save as .xlsm, then press Import Functions on the xlwings ribbon once.", "text"),
+    ("xlwings Lite (Windows, Mac, web): add xlmodel to requirements.txt and write "
+     f"'from {UDF_MODULE} import *' in main.py: the functions appear without a prefix.", "text"),
+    ("Linux or CI, no Excel: 'xlmodel calc workbooks/miner_model.xlsx' recalculates every formula with "
+     "the same functions and writes a copy with the values stored.", "text"),
+    ("", "text"),
+    ("Errors", "header"),
+    ("A cell that cannot compute shows '#VALUE! <argument> <what was wrong>'. In a range, only the bad "
+     "element's cell shows it; the rest still compute.", "text"),
+]
+
+
+def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
+    """Write the template workbook to ``out`` and return its path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook(str(out))
+    wb.set_properties({
+        "title": "xlmodel miner model",
+        "author": "xlmodel",
+        "created": dt.datetime(2026, 1, 1),
+        "comments": "Built by 'xlmodel template'",
+    })
+    wb.set_calc_mode("auto")
+    styles = Styles(wb)
+    readme = wb.add_worksheet("README")
+    inputs = wb.add_worksheet("Inputs")
+    mining = wb.add_worksheet("Mining")
+    _write_readme(readme, styles)
+    _write_inputs(inputs, wb, styles)
+    sheets_mining.write_mining(mining, wb, styles)
+    _write_conf(wb.add_worksheet(CONF_SHEET))
+    mining.activate()
+    wb.close()
+    return out
+
+
+def _write_readme(ws, styles: Styles) -> None:
+    ws.set_column(0, 0, 120)
+    for r, (text, kind) in enumerate(README_LINES):
+        fmt = {"title": styles.title, "header": styles.header}.get(kind) or (
+            styles.get(kind, "text") if kind in ("input", "link", "key") else styles.wrap
+        )
+        ws.write_string(r, 0, text, fmt)
+
+
+def _write_inputs(ws, wb: Workbook, styles: Styles) -> None:
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 90)
+    ws.write_string(0, 0, "Inputs", styles.title)
+    ws.write_string(1, 0, "Blue cells are inputs. Each has a unit and a note on where its default comes from.",
+                    styles.note)
+    header(ws, styles, 2, ["input", "value", "unit", "source / note"])
+    sheets_mining.write_inputs(ws, wb, styles, 3)
+
+
+def _write_conf(ws) -> None:
+    """The xlwings add-in reads keys from A1 down (no gaps) and values in column B."""
+    ws.write_string(0, 0, "UDF Modules")
+    ws.write_string(0, 1, UDF_MODULE)

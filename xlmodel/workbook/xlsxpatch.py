@@ -1,0 +1,176 @@
+"""Edit cells inside an .xlsx package without a round trip through a workbook library.
+
+openpyxl drops charts, dynamic-array flags and cached values when it saves, so the
+calculated copy is written by changing only the ``<c>`` elements of the sheet XML:
+every other part of the package (charts, styles, VBA, metadata) is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from lxml import etree
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+Q = f"{{{NS}}}"
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+CELL_RE = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part inside the package."""
+    book = etree.fromstring(zf.read("xl/workbook.xml"), PARSER)
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), PARSER)
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
+    out = {}
+    for sheet in book.iter(f"{Q}sheet"):
+        target = targets[sheet.get(f"{{{REL_NS}}}id")]
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        out[sheet.get("name")] = path
+    return out
+
+
+def _cells(root) -> dict[str, Any]:
+    return {c.get("r"): c for c in root.iter(f"{Q}c")}
+
+
+def dynamic_array_cells(path: Path) -> list[tuple[str, str]]:
+    """Cells holding a dynamic-array formula (array formula on a cell with a ``cm`` flag)."""
+    out = []
+    with zipfile.ZipFile(path) as zf:
+        for name, part in sheet_parts(zf).items():
+            root = etree.fromstring(zf.read(part), PARSER)
+            for c in root.iter(f"{Q}c"):
+                f = c.find(f"{Q}f")
+                if c.get("cm") is not None and f is not None and f.get("t") == "array":
+                    out.append((name, c.get("r")))
+    return out
+
+
+def array_ref(path: Path, sheet: str, address: str) -> str | None:
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read(sheet_parts(zf)[sheet]), PARSER)
+    cell = _cells(root).get(address)
+    f = cell.find(f"{Q}f") if cell is not None else None
+    return f.get("ref") if f is not None else None
+
+
+def widen_array_formulas(path: Path, refs: dict[tuple[str, str], str]) -> None:
+    """Give array formulas a new ``ref`` range (in place)."""
+    by_sheet: dict[str, dict[str, str]] = {}
+    for (sheet, address), ref in refs.items():
+        by_sheet.setdefault(sheet, {})[address] = ref
+
+    def edit(sheet: str, root) -> None:
+        cells = _cells(root)
+        for address, ref in by_sheet.get(sheet, {}).items():
+            cells[address].find(f"{Q}f").set("ref", ref)
+
+    _rewrite(path, path, edit, set(by_sheet))
+
+
+def store_values(src: Path, dst: Path, values: dict[str, dict[str, Any]], bake: bool = False,
+                 widen: dict[tuple[str, str], str] | None = None) -> None:
+    """Write ``src`` to ``dst`` with ``values`` cached in their cells.
+
+    With ``bake`` the formulas are removed and only the values stay (for a render copy
+    that a program without xlmodel will recalculate). The workbook's flag to recalculate
+    everything on load is dropped so that the stored values are what opens.
+    """
+    widen = widen or {}
+
+    def edit(sheet: str, root) -> None:
+        cells = _cells(root)
+        for address, value in values.get(sheet, {}).items():
+            cell = cells.get(address)
+            if cell is None:
+                cell = _insert_cell(root, address)
+            if (sheet, address) in widen:
+                cell.find(f"{Q}f").set("ref", widen[(sheet, address)])
+            if bake:
+                for f in cell.findall(f"{Q}f"):
+                    cell.remove(f)
+            _set_value(cell, value, inline=bake)
+
+    _rewrite(src, dst, edit, set(values), drop_full_calc=True)
+
+
+def _rewrite(src: Path, dst: Path, edit, sheets: set[str], drop_full_calc: bool = False) -> None:
+    with zipfile.ZipFile(src) as zin:
+        parts = sheet_parts(zin)
+        edited = {}
+        for sheet in sheets:
+            root = etree.fromstring(zin.read(parts[sheet]), PARSER)
+            edit(sheet, root)
+            edited[parts[sheet]] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if drop_full_calc:
+            edited["xl/workbook.xml"] = _without_full_calc(zin.read("xl/workbook.xml"))
+        items = [(info, edited.get(info.filename) or zin.read(info.filename)) for info in zin.infolist()]
+    tmp = Path(dst).with_name(Path(dst).name + ".part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    tmp.replace(dst)
+
+
+def _without_full_calc(xml: bytes) -> bytes:
+    root = etree.fromstring(xml, PARSER)
+    for calc in root.iter(f"{Q}calcPr"):
+        calc.attrib.pop("fullCalcOnLoad", None)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_value(cell, value: Any, inline: bool = False) -> None:
+    """Store ``value`` as the cell's cached result (``inline``: as a plain value, no formula)."""
+    for child in cell.findall(f"{Q}v") + cell.findall(f"{Q}is"):
+        cell.remove(child)
+    cell.attrib.pop("t", None)
+    if value is None:
+        return
+    if inline and isinstance(value, str):
+        cell.set("t", "inlineStr")
+        etree.SubElement(etree.SubElement(cell, f"{Q}is"), f"{Q}t").text = str(value)
+        return
+    v = etree.SubElement(cell, f"{Q}v")
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        v.text = "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        v.text = repr(float(value)) if isinstance(value, float) else str(value)
+        if v.text in ("nan", "inf", "-inf"):
+            cell.set("t", "e")
+            v.text = "#NUM!"
+    elif isinstance(value, str):  # a CellError too: the text classic xlwings shows, message included
+        cell.set("t", "str")
+        v.text = str(value)
+    else:  # an engine error value such as #VALUE!
+        cell.set("t", "e")
+        v.text = str(value)
+
+
+def _insert_cell(root, address: str):
+    """A new empty ``<c>`` at ``address``, rows and cells kept in order."""
+    letters, row_number = CELL_RE.match(address).groups()
+    data = root.find(f"{Q}sheetData")
+    rows = data.findall(f"{Q}row")
+    row = next((r for r in rows if int(r.get("r")) == int(row_number)), None)
+    if row is None:
+        row = etree.Element(f"{Q}row", r=row_number)
+        later = [r for r in rows if int(r.get("r")) > int(row_number)]
+        (later[0].addprevious(row) if later else data.append(row))
+    cell = etree.Element(f"{Q}c", r=address)
+    key = (len(letters), letters)
+    later_cells = [c for c in row.findall(f"{Q}c") if _col_key(c.get("r")) > key]
+    (later_cells[0].addprevious(cell) if later_cells else row.append(cell))
+    row.attrib.pop("spans", None)
+    return cell
+
+
+def _col_key(address: str) -> tuple[int, str]:
+    letters = CELL_RE.match(address).group(1)
+    return len(letters), letters
