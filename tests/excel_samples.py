@@ -28,9 +28,39 @@ SAMPLE = {
     "other_cost_usd_per_btc": 5_000,
     "power_usd_per_mwh_list": [[30], [50], [70]],
     "network_hashrate_ehs_list": [[900, 1_000, 1_100]],
+    # colocation (Core Scientific / CoreWeave figures, domain.md section 3)
+    "revenue_usd": 15.0e6,
+    "billable_mw": 48,
+    "periods_per_year": 4,
+    "usd_per_mw_year": 1.44e6,
+    "usd_per_kw_month": 120,
+    "total_contract_value_usd": 8.7e9,
+    "term_years": 12,
+    "mw": 500,
+    "gross_mw": 100,
+    "gross_to_it_ratio": 1.4,
+    "rfs_dates": [["2025-05-31"], ["2025-06-30"], ["2025-12-31"]],
+    "mw_blocks": [[8], [40], [202]],
+    "as_of_dates": [["2025-06-30", "2025-12-31"]],
+    "period_starts": [["2025-04-01"], ["2025-07-01"], ["2025-10-01"]],
+    "period_ends": [["2025-06-30"], ["2025-09-30"], ["2025-12-31"]],
+    "annual_escalator": 0.03,
+}
+
+# where one argument name means a range in one function and a cell in another
+SAMPLE_BY_FUNCTION = {
+    "COLO_PEER_TABLE": {
+        "operators": [["Core Scientific"], ["TeraWulf"], ["Cipher Mining"]],
+        "tenants": [["CoreWeave"], ["Fluidstack"], ["AWS"]],
+        "mw": [[500], [200], [300]],
+        "basis": [["IT"], ["IT"], ["gross"]],
+        "term_years": [[12], [10], [15]],
+        "total_value_usd": [[8.7e9], [3.7e9], [5.5e9]],
+    },
 }
 
 
 def sample_args(fn):
     """A valid argument list for ``fn``, every argument given."""
-    return [SAMPLE[a.name] for a in fn.args]
+    own = SAMPLE_BY_FUNCTION.get(fn.name, {})
+    return [own[a.name] if a.name in own else SAMPLE[a.name] for a in fn.args]

@@ -8,6 +8,7 @@ and the tests all read this list, so they cannot drift apart.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,9 +155,13 @@ def get(name: str) -> ExcelFunction | None:
     return REGISTRY.get(name.upper())
 
 
+FUNCTION_MODULES = ("mining", "colocation")  # registration order is the reference's order
+
+
 def _load() -> None:
     """Import the modules that register functions (once)."""
-    from xlmodel.excel import mining  # noqa: F401
+    for module in FUNCTION_MODULES:
+        importlib.import_module(f"xlmodel.excel.{module}")
 
 
 def call(name: str, *args: Any) -> Any:
