@@ -172,10 +172,8 @@ PEER_ARGS = (
 BASIS = {"it": "IT", "critical it": "IT", "gross": "gross", "utility": "gross"}
 
 
-def _peer_column(value, name: str, n: int, keep: np.ndarray, **rule) -> np.ndarray:
+def _peer_column(value, name: str, keep: np.ndarray, **rule) -> np.ndarray:
     parsed = parse_numbers(value, Arg(name, "", "", **rule), empty=0.0)
-    if parsed.values.size != n:
-        raise ArgumentError(f"{name} has {parsed.values.size} cells but operators has {n}: give one per contract")
     errors = _flat_errors(parsed)
     for i in np.flatnonzero(keep):
         if errors[i] is not None:
@@ -186,13 +184,15 @@ def _peer_column(value, name: str, n: int, keep: np.ndarray, **rule) -> np.ndarr
 def _peer_table(operators, tenants, mw_value, basis, term_value, tcv_value, ratio: Values) -> np.ndarray:
     ops, ten, bas = operators.ravel(), tenants.ravel(), basis.ravel()
     n = ops.size
-    for name, col in (("tenants", ten), ("basis", bas)):
+    columns = (("tenants", ten), ("basis", bas), ("mw", to_grid(mw_value, "mw")),
+               ("term_years", to_grid(term_value, "term_years")), ("total_value_usd", to_grid(tcv_value, "total_value_usd")))
+    for name, col in columns:
         if col.size != n:
             raise ArgumentError(f"{name} has {col.size} cells but operators has {n}: give one per contract")
     keep = (ops != "") | (ten != "") | (bas != "") | ~_blank(mw_value, PEER_ARGS[2])
-    mw = _peer_column(mw_value, "mw", n, keep, gt=0)
-    term = _peer_column(term_value, "term_years", n, keep, gt=0)
-    tcv = _peer_column(tcv_value, "total_value_usd", n, keep, ge=0)
+    mw = _peer_column(mw_value, "mw", keep, gt=0)
+    term = _peer_column(term_value, "term_years", keep, gt=0)
+    tcv = _peer_column(tcv_value, "total_value_usd", keep, ge=0)
     gross_to_it = one_value(ratio, PEER_ARGS[6])
     kinds = []
     for i in np.flatnonzero(keep):
