@@ -47,12 +47,23 @@ def test_template_sheets_names_and_conf(template):
 
 
 def test_inputs_are_blue_with_unit_and_note(template):
-    ws = openpyxl.load_workbook(template)["Inputs"]
-    inputs = [row for row in ws.iter_rows(min_row=4) if row[1].value is not None and row[2].value]
-    assert len(inputs) >= 15
-    for label, value, unit, note in (row[:4] for row in inputs):
-        assert value.font.color.rgb.endswith("0000FF"), label.value
-        assert unit.value and note.value, label.value
+    book = openpyxl.load_workbook(template)
+    ws = book["Inputs"]
+    scalars = tables = 0
+    for name, defn in book.defined_names.items():
+        sheet, ref = next(iter(defn.destinations))
+        if sheet != "Inputs":
+            continue
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+        for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
+            for cell in row:
+                assert cell.font.color.rgb.endswith("0000FF"), f"{name} {cell.coordinate}"
+        if min_row == max_row:  # a single input: unit and source note beside it
+            scalars += 1
+            assert ws.cell(min_row, 3).value and ws.cell(min_row, 4).value, name
+        else:
+            tables += 1
+    assert scalars >= 20 and tables >= 8
 
 
 def test_rebuilding_gives_the_same_bytes(template, tmp_path):
@@ -83,7 +94,8 @@ def test_every_function_is_known_with_the_right_number_of_arguments(template):
                     else:
                         assert fn.required <= n_args <= len(fn.args), f"{ws.title}!{cell.coordinate}: {name}"
                         seen.add(name)
-    assert {"BTC_HASHPRICE", "BTC_COST_GRID", "BTC_CASH_COST_PER_BTC"} <= seen
+    assert {"BTC_HASHPRICE", "BTC_COST_GRID", "BTC_CASH_COST_PER_BTC", "COLO_REVENUE_SCHEDULE",
+            "COLO_BILLABLE_MW", "COLO_PEER_TABLE", "COLO_REVENUE_PER_MW"} <= seen
 
 
 def test_formula_calls_counts_arguments():
@@ -111,6 +123,7 @@ def test_every_xlmodel_cell_equals_the_python_api(template, calculated):
                 args = [operand_value(book, calculated.values, ws.title, op) for op in operands]
                 expected = call(name, *args)
                 ref = cell.value.ref if is_array else cell.coordinate
+                ref = calculated.spills.get((ws.title, cell.coordinate), ref)  # dynamic arrays as spilled
                 min_col, min_row, max_col, max_row = range_boundaries(ref)
                 got = np.array([[calculated.value(ws.title, f"{get_column_letter(c)}{r}")
                                  for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)],
@@ -122,7 +135,7 @@ def test_every_xlmodel_cell_equals_the_python_api(template, calculated):
                 else:
                     assert got[0, 0] == pytest.approx(expected), f"{ws.title}!{ref}"
                 checked += 1
-    assert checked >= 14  # every plain xlmodel call of the Mining sheet, array formulas included
+    assert checked >= 24  # every plain xlmodel call of Mining and Colocation, array formulas included
 
 
 def _analyst_book(path: Path) -> Path:

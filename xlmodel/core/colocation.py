@@ -156,12 +156,11 @@ def revenue_schedule(
     daily = daily * MONTHS_PER_YEAR / DAYS_PER_YEAR
     ends = _days(period_ends)
     starts = _days(period_starts).reshape(ends.shape)
+    if annual_escalator == 0:  # billed days of each block in each period, times the daily rent
+        first = np.maximum(starts.ravel()[None, :], rfs[:, None])
+        return (daily @ np.clip(ends.ravel()[None, :] - first + 1, 0, None)).reshape(ends.shape)
     upto = np.concatenate([ends.ravel(), starts.ravel() - 1])
-    if annual_escalator == 0:
-        billed_days = np.clip(upto[None, :] - rfs[:, None] + 1, 0, None)
-        accrued = daily @ billed_days
-    else:
-        accrued = _accrued_with_escalator(rfs, daily, upto, annual_escalator)
+    accrued = _accrued_with_escalator(rfs, daily, upto, annual_escalator)
     n = ends.size
     return (accrued[:n] - accrued[n:]).reshape(ends.shape)
 

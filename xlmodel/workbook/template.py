@@ -1,10 +1,12 @@
 """Build the analyst's workbook template from code (``xlmodel template``).
 
 The template is written with XlsxWriter, with fixed document properties, so building it
-twice from the same code gives the same bytes. Multi-cell results are legacy fixed-size
-array formulas (``{=...}``): their sizes are set by input lists laid out in the template,
-they compute in every Excel version, in xlwings Lite and Server and in the headless
-engine, and never show as ``=@FUNC`` in an Excel without dynamic arrays.
+twice from the same code gives the same bytes. Multi-cell results whose size is fixed by
+the sheet's layout (a column per quarter list, the cost grid) are legacy fixed-size array
+formulas (``{=...}``): they compute in every Excel version, in xlwings Lite and Server and
+in the headless engine, and never show as ``=@FUNC``. A result whose size follows what the
+analyst types (the peer table grows with the contracts on Inputs) is a dynamic-array
+formula that spills in Excel 365 and xlwings Lite; ``xlmodel calc`` widens it the same way.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook import sheets_mining
+from xlmodel.workbook import sheets_colocation, sheets_mining
 from xlmodel.workbook.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-SHEETS = ["README", "Inputs", "Mining", CONF_SHEET]
+SHEETS = ["README", "Inputs", "Mining", "Colocation", CONF_SHEET]
 
 README_LINES = [
     ("xlmodel miner model", "title"),
@@ -31,6 +33,8 @@ README_LINES = [
     ("Inputs: every assumption in one place, with its unit and where the default comes from.", "text"),
     ("Mining: hashprice, hashcost, expected BTC, power and cash cost per BTC, breakevens, a sensitivity "
      "chart and a cost grid.", "text"),
+    ("Colocation: billable MW and revenue by quarter from the RFS schedule, revenue per MW against reported "
+     "quarters, and the peer contract table.", "text"),
     ("xlwings.conf: tells the xlwings add-in which Python module holds the functions (UDF Modules).", "text"),
     ("", "text"),
     ("Colours", "header"),
@@ -70,9 +74,11 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     readme = wb.add_worksheet("README")
     inputs = wb.add_worksheet("Inputs")
     mining = wb.add_worksheet("Mining")
+    colocation = wb.add_worksheet("Colocation")
     _write_readme(readme, styles)
     _write_inputs(inputs, wb, styles)
     sheets_mining.write_mining(mining, wb, styles)
+    sheets_colocation.write_colocation(colocation, wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
     mining.activate()
     wb.close()
@@ -90,14 +96,15 @@ def _write_readme(ws, styles: Styles) -> None:
 
 def _write_inputs(ws, wb: Workbook, styles: Styles) -> None:
     ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 16)
-    ws.set_column(3, 3, 90)
+    ws.set_column(1, 2, 16)
+    ws.set_column(3, 5, 16)
+    ws.set_column(6, 6, 80)
     ws.write_string(0, 0, "Inputs", styles.title)
     ws.write_string(1, 0, "Blue cells are inputs. Each has a unit and a note on where its default comes from.",
                     styles.note)
     header(ws, styles, 2, ["input", "value", "unit", "source / note"])
-    sheets_mining.write_inputs(ws, wb, styles, 3)
+    row = sheets_mining.write_inputs(ws, wb, styles, 3)
+    sheets_colocation.write_inputs(ws, wb, styles, row + 1)
 
 
 def _write_conf(ws) -> None:
