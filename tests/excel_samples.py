@@ -47,6 +47,13 @@ SAMPLE = {
     "annual_escalator": 0.03,
 }
 
+SAMPLE.update({
+    "item_keys": [["revenue.self_mining"], ["revenue.colocation"], ["cost_of_revenue.colocation"], ["sga"]],
+    "values": [[57_400_000], [15_000_000], [11_100_000], [38_500_000]],
+    "prior_values": [[62_400_000], [10_600_000], [9_000_000], [30_000_000]],
+    "current_values": [[57_400_000], [15_000_000], [11_100_000], [38_500_000]],
+})
+
 # where one argument name means a range in one function and a cell in another
 SAMPLE_BY_FUNCTION = {
     "COLO_PEER_TABLE": {

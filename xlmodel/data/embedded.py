@@ -1,0 +1,40 @@
+"""The embedded, sourced dataset shipped as package data (works offline)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """One reported quarter in the bridge vocabulary, with where its figures come from."""
+
+    period: str
+    period_end: str
+    items: dict[str, float]
+    source: str
+    notes: str = ""
+
+
+@cache
+def _company(ticker: str) -> dict:
+    path = resources.files("xlmodel.data") / "companies" / f"{ticker.lower()}.json"
+    if not path.is_file():
+        raise KeyError(f"no embedded data for ticker {ticker!r}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def company_quarters(ticker: str) -> list[Quarter]:
+    """The company's embedded quarters, oldest first."""
+    return [
+        Quarter(q["period"], q["period_end"], {k: float(v) for k, v in q["items"].items()}, q["source"],
+                q.get("notes", ""))
+        for q in _company(ticker)["quarters"]
+    ]
+
+
+def company_name(ticker: str) -> str:
+    return _company(ticker)["name"]
