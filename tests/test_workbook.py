@@ -95,7 +95,7 @@ def test_every_function_is_known_with_the_right_number_of_arguments(template):
                         assert fn.required <= n_args <= len(fn.args), f"{ws.title}!{cell.coordinate}: {name}"
                         seen.add(name)
     assert {"BTC_HASHPRICE", "BTC_COST_GRID", "BTC_CASH_COST_PER_BTC", "COLO_REVENUE_SCHEDULE",
-            "COLO_BILLABLE_MW", "COLO_PEER_TABLE", "COLO_REVENUE_PER_MW"} <= seen
+            "COLO_BILLABLE_MW", "COLO_PEER_TABLE", "COLO_REVENUE_PER_MW", "SEGMENT_BRIDGE", "SEGMENT_WALK"} <= seen
 
 
 def test_formula_calls_counts_arguments():
@@ -136,6 +136,19 @@ def test_every_xlmodel_cell_equals_the_python_api(template, calculated):
                     assert got[0, 0] == pytest.approx(expected), f"{ws.title}!{ref}"
                 checked += 1
     assert checked >= 24  # every plain xlmodel call of Mining and Colocation, array formulas included
+
+
+def test_bridge_sheet_walk_ties_and_feeds_the_waterfall(calculated):
+    from xlmodel.workbook.sheets_bridge import FIRST, WALK_ROWS
+
+    col = lambda c, r: calculated.values.get(("Bridge", f"{get_column_letter(c + 1)}{r + 1}"))  # noqa: E731
+    walk = [col(13, r) for r in range(FIRST, FIRST + WALK_ROWS)]
+    assert col(11, FIRST) == "net_income.prior" and col(11, FIRST + WALK_ROWS - 1) == "net_income.current"
+    assert walk[0] + sum(walk[1:-1]) == walk[-1]
+    assert col(17, FIRST + WALK_ROWS - 1) == walk[-1]  # the waterfall's last level is current net income
+    bridges = {col(7, r): col(9, r) for r in range(FIRST, FIRST + 60) if col(7, r)}
+    assert bridges["net_income"] == walk[-1]
+    assert abs(bridges["check.revenue"]) < 150_000  # the embedded quarter's segments tie to its total
 
 
 def _analyst_book(path: Path) -> Path:

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook import sheets_colocation, sheets_mining
+from xlmodel.workbook import sheets_bridge, sheets_colocation, sheets_mining
 from xlmodel.workbook.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-SHEETS = ["README", "Inputs", "Mining", "Colocation", CONF_SHEET]
+SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", CONF_SHEET]
 
 README_LINES = [
     ("xlmodel miner model", "title"),
@@ -35,6 +35,9 @@ README_LINES = [
      "chart and a cost grid.", "text"),
     ("Colocation: billable MW and revenue by quarter from the RFS schedule, revenue per MW against reported "
      "quarters, and the peer contract table.", "text"),
+    ("Bridge: Core Scientific's two latest embedded quarters as items, each quarter's bridge from segment revenue "
+     "to net income and adjusted EBITDA, the walk between them and its waterfall chart; check rows compare with "
+     "reported figures.", "text"),
     ("xlwings.conf: tells the xlwings add-in which Python module holds the functions (UDF Modules).", "text"),
     ("", "text"),
     ("Colours", "header"),
@@ -75,10 +78,12 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     inputs = wb.add_worksheet("Inputs")
     mining = wb.add_worksheet("Mining")
     colocation = wb.add_worksheet("Colocation")
+    bridge_sheet = wb.add_worksheet("Bridge")
     _write_readme(readme, styles)
     _write_inputs(inputs, wb, styles)
     sheets_mining.write_mining(mining, wb, styles)
     sheets_colocation.write_colocation(colocation, wb, styles)
+    sheets_bridge.write_bridge(bridge_sheet, wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
     mining.activate()
     wb.close()

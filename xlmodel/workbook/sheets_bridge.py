@@ -1,0 +1,135 @@
+"""The template's Bridge sheet: two quarters' items, their bridges, the walk and its waterfall."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+
+from xlmodel.core import bridge
+from xlmodel.data.embedded import company_name, company_quarters
+from xlmodel.workbook.layout import Styles, header
+
+TICKER = "CORZ"
+SEGMENTS = ["self_mining", "hosted_mining", "colocation"]
+KEYS = (
+    [f"revenue.{s}" for s in SEGMENTS]
+    + [f"cost_of_revenue.{s}" for s in SEGMENTS]
+    + list(bridge.OPERATING_LINES) + list(bridge.BELOW_THE_LINE) + list(bridge.ADD_BACK_ONLY)
+    + [f"reported.{name}" for name in bridge.REPORTED]
+)
+WALK_ROWS = 2 + len(SEGMENTS) + len(bridge.LINES)
+FIRST = 4  # first item row (0-based)
+
+
+def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
+    quarters = company_quarters(TICKER)
+    prior, current = quarters[-2], quarters[-1]
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 2, 15)
+    for key_col in (4, 7, 11):  # bridge, bridge, walk: key | label | value
+        ws.set_column(key_col, key_col, 28)
+        ws.set_column(key_col + 1, key_col + 1, 42)
+        ws.set_column(key_col + 2, key_col + 2, 15)
+    ws.set_column(3, 3, 2)
+    ws.set_column(10, 10, 2)
+    ws.set_column(14, 15, 15)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, f"Segment bridge: {company_name(TICKER)}, {prior.period} and {current.period}", styles.title)
+    ws.write_string(1, 0, "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive). "
+                    "A blank value is an item not reported yet: the check rows show what is left to itemise.",
+                    styles.note)
+    last = _write_items(ws, wb, styles, prior, current)
+    keys = xl_range_abs(FIRST, 0, last, 0)
+    for i, (title, values_col) in enumerate(((prior.period, 1), (current.period, 2))):
+        values = xl_range_abs(FIRST, values_col, last, values_col)
+        _write_spill(ws, styles, 4 + 3 * i, f"Bridge {title}", f"=SEGMENT_BRIDGE({keys},{values})", 60)
+    walk_col = 11
+    _write_spill(ws, styles, walk_col, f"Walk {prior.period} to {current.period}",
+                 f"=SEGMENT_WALK({keys},{xl_range_abs(FIRST, 1, last, 1)},{xl_range_abs(FIRST, 2, last, 2)})",
+                 WALK_ROWS)
+    _waterfall(ws, wb, styles, walk_col, f"Net income walk, {prior.period} to {current.period} (USD)")
+
+
+def _write_items(ws, wb: Workbook, styles: Styles, prior, current) -> int:
+    header(ws, styles, FIRST - 1, ["item key", prior.period, current.period])
+    amount = styles.get("input", "usd")
+    for i, key in enumerate(KEYS):
+        ws.write_string(FIRST + i, 0, key, styles.get("input", "text"))
+        for col, quarter in ((1, prior), (2, current)):
+            value = quarter.items.get(key)
+            if value is None:
+                ws.write_blank(FIRST + i, col, None, amount)
+            else:
+                ws.write_number(FIRST + i, col, value, amount)
+    last = FIRST + len(KEYS) - 1
+    for col, quarter in ((1, prior), (2, current)):
+        ws.write_string(last + 2 + col, 0, f"Source {quarter.period}: {quarter.source}", styles.note)
+        if quarter.notes:
+            ws.write_string(last + 4 + col, 0, f"Note {quarter.period}: {quarter.notes}", styles.note)
+    wb.define_name("bridge_item_keys", f"='{ws.name}'!{xl_range_abs(FIRST, 0, last, 0)}")
+    wb.define_name("bridge_prior_values", f"='{ws.name}'!{xl_range_abs(FIRST, 1, last, 1)}")
+    wb.define_name("bridge_current_values", f"='{ws.name}'!{xl_range_abs(FIRST, 2, last, 2)}")
+    return last
+
+
+def _write_spill(ws, styles: Styles, col: int, title: str, formula: str, rows: int) -> None:
+    """A dynamic-array table (key, label, value): it grows with the items given."""
+    ws.write_string(FIRST - 1, col, title, styles.header)
+    ws.write_string(FIRST - 1, col + 1, "", styles.header)
+    ws.write_string(FIRST - 1, col + 2, "USD", styles.header)
+    for i in range(rows):  # formats for the cells the table spills into
+        ws.write_blank(FIRST + i, col, None, styles.get("formula", "text"))
+        ws.write_blank(FIRST + i, col + 1, None, styles.get("formula", "text"))
+        ws.write_blank(FIRST + i, col + 2, None, styles.get("formula", "usd"))
+    ws.write_dynamic_array_formula(FIRST, col, FIRST, col, formula, styles.get("formula", "text"))
+
+
+HELPERS = ["short label", "level before", "level after", "base +", "base -", "total +", "total -",
+           "increase +", "increase -", "decrease +", "decrease -"]
+
+
+def _waterfall(ws, wb: Workbook, styles: Styles, walk_col: int, title: str) -> None:
+    """A stacked-column waterfall of the walk that works for any sign.
+
+    Each bar floats between the level before and after its change. Excel stacks positive
+    and negative values apart from zero, so each bar is split into invisible bases and
+    visible parts above and below zero, coloured as a total, an increase or a decrease.
+    """
+    key, value = walk_col, walk_col + 2
+    c0 = walk_col + 4
+    for i, name in enumerate(HELPERS):
+        ws.write_string(FIRST - 1, c0 + i, name, styles.header)
+    ws.set_column(c0, c0, 24)
+    ws.set_column(c0 + 1, c0 + len(HELPERS) - 1, 13)
+    last = FIRST + WALK_ROWS - 1
+    fmt = styles.get("formula", "usd")
+    cell = lambda r, i: xl_rowcol_to_cell(r, c0 + i)  # noqa: E731
+    for r in range(FIRST, last + 1):
+        total = r in (FIRST, last)
+        before_f = "=0" if total else f"={cell(r - 1, 2)}"
+        after_f = f"={xl_rowcol_to_cell(r, value)}" if total else f"={cell(r - 1, 2)}+{xl_rowcol_to_cell(r, value)}"
+        lo, hi = f"MIN({cell(r, 1)},{cell(r, 2)})", f"MAX({cell(r, 1)},{cell(r, 2)})"
+        up = f"{cell(r, 2)}>={cell(r, 1)}"
+        pos, neg = f"(MAX({hi},0)-MAX({lo},0))", f"(MIN({lo},0)-MIN({hi},0))"
+        formulas = [
+            f'=SUBSTITUTE({xl_rowcol_to_cell(r, key)},"change.","")', before_f, after_f,
+            f"=IF({lo}>0,{lo},0)", f"=IF({hi}<0,{hi},0)",
+            f"={pos}" if total else "=0", f"={neg}" if total else "=0",
+            "=0" if total else f"=IF({up},{pos},0)", "=0" if total else f"=IF({up},{neg},0)",
+            "=0" if total else f"=IF({up},0,{pos})", "=0" if total else f"=IF({up},0,{neg})",
+        ]
+        for i, formula in enumerate(formulas):
+            ws.write_formula(r, c0 + i, formula, styles.get("formula", "text") if i == 0 else fmt)
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    colours = [None, None, "#4472C4", "#4472C4", "#70AD47", "#70AD47", "#C00000", "#C00000"]
+    for i, colour in enumerate(colours):
+        col = c0 + 3 + i
+        fill = {"fill": {"color": colour}} if colour else {"fill": {"none": True}, "border": {"none": True}}
+        chart.add_series({"name": [ws.name, FIRST - 1, col], "categories": [ws.name, FIRST, c0, last, c0],
+                          "values": [ws.name, FIRST, col, last, col], "gap": 40, **fill})
+    chart.set_title({"name": title})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"num_format": "#,##0,,\"M\""})
+    chart.set_x_axis({"num_font": {"rotation": -45}})
+    ws.insert_chart(last + 3, walk_col, chart, {"x_scale": 2.2, "y_scale": 1.5})
