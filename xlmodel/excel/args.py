@@ -151,14 +151,19 @@ def parse_numbers(value: Any, arg: Arg, empty: float | None = None) -> Values:
 
 
 def _numbers_from_objects(grid: np.ndarray, arg: Arg, empty: float | None):
-    values = np.zeros(grid.shape)
+    return read_elements(grid, arg, lambda item: _number(item, empty), float)
+
+
+def read_elements(grid: np.ndarray, arg: Arg, read, dtype) -> tuple[np.ndarray, np.ndarray | None]:
+    """Apply ``read(item) -> (value, problem)`` to each element; collect a message per problem."""
+    values = np.zeros(grid.shape, dtype=dtype)
     errors = np.full(grid.shape, None, dtype=object)
     for idx, item in np.ndenumerate(grid):
-        number, problem = _number(item, empty)
+        value, problem = read(item)
         if problem:
             errors[idx] = f"{arg.name} {problem}"
         else:
-            values[idx] = number
+            values[idx] = value
     return values, errors if any(e is not None for e in errors.flat) else None
 
 

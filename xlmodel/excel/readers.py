@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from xlmodel.excel.args import Arg, Values, to_grid
+from xlmodel.excel.args import Arg, Values, read_elements, to_grid
 from xlmodel.excel.errors import ArgumentError
 
 EXCEL_EPOCH_OFFSET = 25_569  # serial of 1970-01-01 in Excel's 1900 date system
@@ -35,17 +35,8 @@ def parse(arg: Arg, value: Any) -> Any:
 def parse_dates(value: Any, arg: Arg, allow_empty: bool = False) -> Values:
     """Every element as whole days since 1970-01-01 (``Values.values`` is ``int64``)."""
     grid = to_grid(value, arg.name)
-    days = np.zeros(grid.shape, dtype=np.int64)
-    errors = np.full(grid.shape, None, dtype=object)
-    for idx, item in np.ndenumerate(grid):
-        day, problem = _day(item, allow_empty)
-        if problem:
-            errors[idx] = f"{arg.name} {problem}"
-        else:
-            days[idx] = day
-    if not any(e is not None for e in errors.flat):
-        return Values(days, None)
-    if grid.size == 1:
+    days, errors = read_elements(grid, arg, lambda item: _day(item, allow_empty), np.int64)
+    if errors is not None and grid.size == 1:
         raise ArgumentError(errors.flat[0])
     return Values(days, errors)
 
