@@ -50,11 +50,17 @@ def block_subsidy(block_height: ArrayLike) -> np.ndarray:
     -----
     ``subsidy_sat = 5,000,000,000 >> (height // 210,000)``, and 0 once the number of
     halvings reaches 64 [1]_. The shift is done on whole satoshis, so rounding is
-    exactly the protocol's (e.g. 1.5625 BTC from height 1,050,000).
+    exactly the protocol's (e.g. 1.5625 BTC from height 1,050,000); the 65 possible
+    values are computed once and looked up.
     """
     halvings = np.asarray(block_height, dtype=np.int64) // HALVING_INTERVAL_BLOCKS
-    sat = np.where(halvings >= LAST_HALVING, 0, INITIAL_SUBSIDY_SAT >> np.minimum(halvings, LAST_HALVING - 1))
-    return sat / float(SATOSHI_PER_BTC)
+    return _SUBSIDY_BY_HALVING_BTC[np.clip(halvings, 0, LAST_HALVING)]
+
+
+# subsidy after n halvings, n = 0..64: whole satoshis shifted right, then 0 from the 64th on
+_SUBSIDY_BY_HALVING_BTC = np.array(
+    [INITIAL_SUBSIDY_SAT >> n for n in range(LAST_HALVING)] + [0], dtype=np.int64
+) / float(SATOSHI_PER_BTC)
 
 
 def hashrate_from_difficulty(difficulty: ArrayLike) -> np.ndarray:
