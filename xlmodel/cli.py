@@ -84,6 +84,46 @@ def calc_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("refresh")
+def refresh_cmd(
+    workbook: Annotated[Path, typer.Argument(help="Workbook to refresh in place.", exists=True, dir_okay=False)],
+    offline: Annotated[bool, typer.Option("--offline", help="Use the embedded snapshot, no network.")] = False,
+    tickers: Annotated[str | None, typer.Option("--tickers", help="Comma-separated tickers (default: all).")]
+    = None,
+    only: Annotated[str | None, typer.Option("--only", help="network, prices or sec (comma-separated).")] = None,
+) -> None:
+    """Pull network, price and SEC data into the workbook's Data_* and Sources sheets."""
+    from rich.progress import Progress
+
+    from xlmodel.data.config import ConfigError
+    from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, default_cache_dir
+    from xlmodel.workbook.refresh import refresh_workbook
+
+    chosen = tuple(t.strip().upper() for t in tickers.split(",")) if tickers else DEFAULT_TICKERS
+    parts = tuple(p.strip().lower() for p in only.split(",")) if only else SOURCES
+    bad = [p for p in parts if p not in SOURCES]
+    if bad:
+        raise typer.BadParameter(f"--only takes {', '.join(SOURCES)}; got {', '.join(bad)}")
+    total = sum(p != "sec" for p in parts) + (len(chosen) if "sec" in parts else 0)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("refreshing", total=total)
+        try:
+            report = refresh_workbook(workbook, offline=offline, tickers=chosen, only=parts,
+                                      cache_dir=None if offline else default_cache_dir(),
+                                      progress=lambda name: bar.update(task, advance=1, description=name))
+        except ConfigError as exc:
+            console.print(f"[red]refresh not started:[/] {escape(str(exc))}")
+            raise typer.Exit(code=2) from None
+    for outcome in report.outcomes:
+        mark = "[green]ok[/]" if outcome.ok else ("[yellow]skipped[/]" if outcome.skipped else "[red]failed[/]")
+        rows = sum(len(b.rows) for b in outcome.blocks)
+        reason = f": {escape(outcome.error)}" if outcome.error else f" ({rows} rows)"
+        console.print(f"{mark} {outcome.name}{reason}")
+    console.print(f"wrote {', '.join(report.written)} in {escape(str(workbook))}")
+    if report.failures:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     app()
 

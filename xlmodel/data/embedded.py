@@ -38,3 +38,18 @@ def company_quarters(ticker: str) -> list[Quarter]:
 
 def company_name(ticker: str) -> str:
     return _company(ticker)["name"]
+
+
+def company_rows(ticker: str) -> list[list]:
+    """The embedded quarters as Data_Company rows (columns of ``tables.COMPANY_HEADER``)."""
+    import re
+
+    rows = []
+    for q in company_quarters(ticker):
+        end = q.period_end
+        year, month = int(end[:4]), int(end[5:7])
+        url = (re.search(r"https://\S+", q.source) or [q.source])[0]
+        for key, value in q.items.items():
+            rows.append([ticker.upper(), year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "", end, key, value,
+                         "USD", "", "", "", "results release", "", url])
+    return rows

@@ -1,0 +1,140 @@
+"""Fetch every source concurrently (each provider within its own rate limit) and validate it.
+
+Returns one :class:`Outcome` per source: its blocks, or the one-line reason it failed.
+Nothing here writes a workbook; :mod:`xlmodel.workbook.refresh` does that, and only after
+every outcome is in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import httpx
+
+from xlmodel.data import config, embedded, mempool, prices, sec
+from xlmodel.data.http import Fetcher, SourceError
+from xlmodel.data.tables import COMPANY, Block, Provenance, now_utc
+
+SOURCES = ("network", "prices", "sec")
+DEFAULT_TICKERS = tuple(sec.CIKS)
+
+
+@dataclass
+class Outcome:
+    name: str  # "network", "prices" or "sec:TICKER"
+    blocks: list[Block] = field(default_factory=list)
+    error: str | None = None
+    skipped: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.skipped
+
+
+def default_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("xlmodel")) / "http"
+
+
+@dataclass
+class Fetchers:
+    settings: config.Settings
+    transport: httpx.BaseTransport | None = None
+    cache_dir: Path | None = None
+    made: list[Fetcher] = field(default_factory=list)
+
+    def make(self, provider: str, base_url: str, interval_s: float, headers: dict | None = None) -> Fetcher:
+        fetcher = Fetcher(provider, base_url, interval_s, headers=headers, transport=self.transport,
+                          cache_dir=self.cache_dir)
+        self.made.append(fetcher)
+        return fetcher
+
+    def close(self) -> None:
+        for f in self.made:
+            f.close()
+
+
+def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TICKERS,
+            only: tuple[str, ...] = SOURCES, offline: bool = False, transport: httpx.BaseTransport | None = None,
+            cache_dir: Path | None = None, progress: Callable[[str], None] | None = None,
+            fetchers_out: list[Fetcher] | None = None) -> list[Outcome]:
+    """Run the selected sources (concurrently across providers) and return their outcomes."""
+    unknown = [t for t in tickers if t not in sec.CIKS]
+    if unknown:
+        raise config.ConfigError(f"unknown tickers {unknown}; known: {', '.join(sec.CIKS)}")
+    if offline:
+        return snapshot_outcomes(only, tickers)
+    retrieved = now_utc()
+    fetchers = Fetchers(settings, transport, cache_dir)
+    jobs: list[Callable[[], list[Outcome]]] = []
+    outcomes: list[Outcome] = []
+    if "network" in only:
+        net = fetchers.make(mempool.PROVIDER, settings.mempool, mempool.INTERVAL_S)
+        jobs.append(lambda: [_attempt("network", lambda: mempool.fetch(net, retrieved), progress)])
+    if "prices" in only:
+        cb = fetchers.make("coinbase", settings.coinbase, 0.2)
+        ex = fetchers.make("coinbase-exchange", settings.coinbase_exchange, 0.2)
+        kr = fetchers.make("kraken", settings.kraken, 1.0)
+        jobs.append(lambda: [_attempt("prices", lambda: prices.fetch(cb, ex, kr, retrieved), progress)])
+    if "sec" in only and settings.sec_user_agent is None:
+        outcomes += [Outcome(f"sec:{t}", error=config.USER_AGENT_HELP, skipped=True) for t in tickers]
+    elif "sec" in only:
+        edgar = fetchers.make(sec.PROVIDER, settings.sec_data, sec.INTERVAL_S, {"User-Agent": settings.sec_user_agent})
+        # tickers one after another on the one SEC client, whose rate limit they share
+        jobs.append(lambda: [
+            _attempt(f"sec:{t}", lambda t=t: [sec.fetch_company(edgar, settings.sec_archives, t, retrieved)],
+                     progress)
+            for t in tickers])
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+            for future in [pool.submit(job) for job in jobs]:
+                outcomes += future.result()
+    finally:
+        if fetchers_out is not None:
+            fetchers_out.extend(fetchers.made)
+        fetchers.close()
+    return outcomes
+
+
+def _attempt(name: str, fetch: Callable[[], list[Block]], progress: Callable[[str], None] | None) -> Outcome:
+    try:
+        outcome = Outcome(name, blocks=fetch())
+    except SourceError as exc:
+        outcome = Outcome(name, error=str(exc))
+    if progress:
+        progress(name)
+    return outcome
+
+
+def snapshot_outcomes(only: tuple[str, ...], tickers: tuple[str, ...]) -> list[Outcome]:
+    """The embedded snapshot as outcomes, marked 'offline' in Sources."""
+    snap = json.loads((resources.files("xlmodel.data") / "snapshot.json").read_text(encoding="utf-8"))
+    outcomes = []
+    if "network" in only:
+        n = snap["network"]
+        latest = {k: (v["value"], v["source"]) for k, v in n["latest"].items()}
+        outcomes.append(Outcome("network", mempool.latest_and_series(
+            latest, n.get("hashrate", []), n.get("difficulty", []), n["as_of"], n["series_source"],
+            "snapshot", "offline", "embedded snapshot")))
+    if "prices" in only:
+        p = snap["prices"]
+        outcomes.append(Outcome("prices", prices.blocks(
+            p["spot"]["value"], p["spot"]["source"], p.get("daily", []), "snapshot", p["daily_source"],
+            p["as_of"], "offline", "embedded snapshot", spot_source="snapshot")))
+    if "sec" in only:
+        for ticker in tickers:
+            try:
+                rows = embedded.company_rows(ticker)
+            except KeyError:
+                outcomes.append(Outcome(f"sec:{ticker}", error="no embedded snapshot for this ticker", skipped=True))
+                continue
+            prov = Provenance(COMPANY, ticker, "snapshot", rows[-1][14], snap["company"]["as_of"], "offline",
+                              len(rows), "embedded snapshot: figures from results releases")
+            outcomes.append(Outcome(f"sec:{ticker}", [Block(COMPANY, ticker, [], rows, [prov])]))
+    return outcomes
