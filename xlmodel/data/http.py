@@ -95,7 +95,8 @@ class Fetcher:
     def __init__(self, provider: str, base_url: str, interval_s: float, *, headers: dict[str, str] | None = None,
                  transport: httpx.BaseTransport | None = None, cache_dir: Path | None = None,
                  retries: int = 3, timeout_s: float = 20.0, backoff_s: float = 1.0,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
+                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        sleep = sleep or time.sleep
         self.provider, self.base_url = provider, base_url
         self.counter = Counter()
         inner: httpx.BaseTransport = _CountingTransport(transport or httpx.HTTPTransport(), self.counter)

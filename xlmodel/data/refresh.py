@@ -47,11 +47,12 @@ class Fetchers:
     settings: config.Settings
     transport: httpx.BaseTransport | None = None
     cache_dir: Path | None = None
+    sleep: Callable[[float], None] | None = None
     made: list[Fetcher] = field(default_factory=list)
 
     def make(self, provider: str, base_url: str, interval_s: float, headers: dict | None = None) -> Fetcher:
         fetcher = Fetcher(provider, base_url, interval_s, headers=headers, transport=self.transport,
-                          cache_dir=self.cache_dir)
+                          cache_dir=self.cache_dir, sleep=self.sleep)
         self.made.append(fetcher)
         return fetcher
 
@@ -63,7 +64,7 @@ class Fetchers:
 def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TICKERS,
             only: tuple[str, ...] = SOURCES, offline: bool = False, transport: httpx.BaseTransport | None = None,
             cache_dir: Path | None = None, progress: Callable[[str], None] | None = None,
-            fetchers_out: list[Fetcher] | None = None) -> list[Outcome]:
+            fetchers_out: list[Fetcher] | None = None, sleep: Callable[[float], None] | None = None) -> list[Outcome]:
     """Run the selected sources (concurrently across providers) and return their outcomes."""
     unknown = [t for t in tickers if t not in sec.CIKS]
     if unknown:
@@ -71,7 +72,7 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
     if offline:
         return snapshot_outcomes(only, tickers)
     retrieved = now_utc()
-    fetchers = Fetchers(settings, transport, cache_dir)
+    fetchers = Fetchers(settings, transport, cache_dir, sleep)
     jobs: list[Callable[[], list[Outcome]]] = []
     outcomes: list[Outcome] = []
     if "network" in only:

@@ -57,9 +57,11 @@ def read_sheet(path: Path, name: str) -> list[list[Any]]:
     try:
         if name not in book.sheetnames:
             return []
-        return [list(row) for row in book[name].iter_rows(values_only=True)]
+        rows = [list(row) for row in book[name].iter_rows(values_only=True)]
     finally:
         book.close()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]  # sheets without a dimension give ragged rows
 
 
 def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], _fail_after_bytes: int | None = None) -> None:

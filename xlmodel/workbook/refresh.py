@@ -58,11 +58,11 @@ def read_settings(path: Path) -> dict[str, str]:
 def refresh_workbook(path: Path, *, offline: bool = False, tickers: tuple[str, ...] = DEFAULT_TICKERS,
                      only: tuple[str, ...] = SOURCES, transport: httpx.BaseTransport | None = None,
                      cache_dir: Path | None = None, environ: dict[str, str] | None = None,
-                     progress: Callable[[str], None] | None = None) -> Report:
+                     progress: Callable[[str], None] | None = None, **collect_options: Any) -> Report:
     path = Path(path)
     settings = config.load(read_settings(path), environ)
     outcomes = collect(settings, tickers=tickers, only=only, offline=offline, transport=transport,
-                       cache_dir=cache_dir, progress=progress)
+                       cache_dir=cache_dir, progress=progress, **collect_options)
     sheets: dict[str, list[list[Any]]] = {}
     for outcome in outcomes:
         if outcome.ok and outcome.name in SHEET_OF:

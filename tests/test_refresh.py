@@ -1,0 +1,362 @@
+"""Refresh: provider mappings, every failure mode, provenance, no data loss, atomic writes."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+import zipfile
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from recordings import (
+    COINBASE_CANDLES,
+    CORZ_FACTS,
+    CORZ_SUBMISSIONS,
+    ENVIRON,
+    IREN_FACTS,
+    IREN_SUBMISSIONS,
+    KRAKEN_OHLC,
+    MEMPOOL_HASHRATE,
+    Replay,
+    html_error,
+    recorded,
+)
+from typer.testing import CliRunner
+
+from xlmodel.cli import app
+from xlmodel.data import config, mempool, prices, sec
+from xlmodel.data.http import Fetcher, RateLimiter, SourceError, retry_after_seconds
+from xlmodel.data.tables import COMPANY, NETWORK, PRICES, SOURCES
+from xlmodel.workbook.datasheets import read_sheet, write_sheets
+from xlmodel.workbook.refresh import refresh_workbook
+from xlmodel.workbook.template import build_template
+
+NO_SLEEP = {"sleep": lambda s: None}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_template(tmp_path_factory.mktemp("tpl") / "miner_model.xlsx")
+
+
+@pytest.fixture
+def book(template, tmp_path) -> Path:
+    path = tmp_path / "book.xlsx"
+    shutil.copyfile(template, path)
+    return path
+
+
+def refresh(book, transport=None, **kw):
+    return refresh_workbook(book, transport=transport or Replay(), environ=ENVIRON, tickers=("CORZ", "IREN"),
+                            **NO_SLEEP, **kw)
+
+
+def latest(path: Path, sheet: str) -> dict:
+    return {row[0]: row[1] for row in read_sheet(path, sheet)[1:] if row and row[0]}
+
+
+# --- provider mappings ---------------------------------------------------------------------------
+
+def test_mempool_units_and_traps():
+    stats = mempool.parse_hashrate(MEMPOOL_HASHRATE, "t")
+    assert stats["hashrate_ehs"] == pytest.approx(1121.4)  # H/s -> EH/s
+    assert stats["series"][0] == ["2025-10-09", pytest.approx(1100.0)]
+    assert mempool.parse_tip("921455\n", "t") == 921_455  # plain text
+    fees = mempool.parse_rewards({"startBlock": 1, "endBlock": 144, "totalFee": "5184000000", "totalReward": "0",
+                                  "totalTx": "0"}, "t")
+    assert fees == pytest.approx(0.36)  # satoshi strings over 144 blocks
+
+
+def test_mempool_timestamps_in_milliseconds_are_read_as_such():
+    payload = {**MEMPOOL_HASHRATE, "hashrates": [{"timestamp": 1_760_000_000_000, "avgHashrate": 1.1e21}]}
+    assert mempool.parse_hashrate(payload, "t")["series"][0][0] == "2025-10-09"
+
+
+def test_mempool_node_down_is_an_error():
+    with pytest.raises(SourceError, match="node is down"):
+        mempool.parse_hashrate({**MEMPOOL_HASHRATE, "currentHashrate": 0, "currentDifficulty": 0}, "t")
+
+
+def test_candles_are_sorted_oldest_first_and_kraken_drops_the_open_bar():
+    rows = prices.parse_coinbase_candles(COINBASE_CANDLES, "t")
+    assert [r[0] for r in rows] == ["2025-10-09", "2025-10-10", "2025-10-11"]
+    assert rows[-1][4] == 84_310.0
+    kraken = prices.parse_kraken(KRAKEN_OHLC, "t")
+    assert len(kraken) == 2 and kraken[-1][4] == 84_000.1  # strings converted, open bar dropped
+    with pytest.raises(SourceError, match="Kraken error"):
+        prices.parse_kraken({"error": ["EGeneral:Too many requests"], "result": {}}, "t")
+
+
+def test_sec_quarters_q4_from_full_year_and_sign_of_debit_concepts():
+    fye, filings = sec.parse_submissions(CORZ_SUBMISSIONS, "t")
+    rows, provenance = sec.company_rows("CORZ", 1839341, CORZ_FACTS, fye, filings, "https://www.sec.test", "t")
+    got = {(r[5], r[6]): r for r in rows}
+    q4 = got[("2024-12-31", "reported.revenue")]
+    assert q4[7] == 510_672_000 - 415_733_000 and q4[4] == "2024-10-01"  # FY minus nine months
+    assert q4[11] == "0001628280-25-009000" and q4[12] == "10-K"
+    assert got[("2025-09-30", "warrant_fair_value_change")][7] == -74_900_000  # debit balance: a loss
+    q3_24 = got[("2024-09-30", "reported.revenue")]
+    assert q3_24[13] == "2025-10-24"  # the later filing of the same period wins
+    assert q3_24[14].endswith("/000162828025046300/core-20250930.htm")
+    assert got[("2025-09-30", "reported.revenue")][2:4] == ["Q3", "2025-Q3"]
+    assert {p.concept for p in provenance} >= {"RevenueFromContractWithCustomerExcludingAssessedTax",
+                                               "FairValueAdjustmentOfWarrants", "NetIncomeLoss"}
+
+
+def test_sec_fiscal_year_ending_in_june():
+    fye, filings = sec.parse_submissions(IREN_SUBMISSIONS, "t")
+    assert fye == 6
+    rows, _ = sec.company_rows("IREN", 1878848, IREN_FACTS, fye, filings, "https://www.sec.test", "t")
+    by_end = {r[5]: r for r in rows}
+    assert by_end["2025-03-31"][1:4] == [2025, "Q3", "2025-Q1"]
+    q4 = by_end["2025-06-30"]
+    assert q4[1:4] == [2025, "Q4", "2025-Q2"] and q4[7] == 501_000_000 - 313_000_000
+
+
+def test_sec_columnar_arrays_must_line_up():
+    bad = copy.deepcopy(IREN_SUBMISSIONS)
+    bad["filings"]["recent"]["form"].append("8-K")
+    with pytest.raises(SourceError, match="different lengths"):
+        sec.parse_submissions(bad, "t")
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["https://mempool.example/api", "http://127.0.0.1:8080/api", "http://localhost/x",
+                                 "http://[::1]:9000"])
+def test_allowed_urls(url):
+    assert config.check_url("K", url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize("url", ["http://mempool.space/api", "ftp://x", "http://10.0.0.5/api", "mempool.space"])
+def test_refused_urls(url):
+    with pytest.raises(config.ConfigError, match="K must be an https URL"):
+        config.check_url("K", url)
+
+
+def test_environment_overrides_the_settings_sheet():
+    s = config.load({"XLMODEL_MEMPOOL_URL": "https://sheet.example/api", "XLMODEL_SEC_USER_AGENT": "Sheet a@b.c"},
+                    {"XLMODEL_MEMPOOL_URL": "https://env.example/api"})
+    assert s.mempool == "https://env.example/api" and s.sec_user_agent == "Sheet a@b.c"
+    assert config.load({}, {}).sec_user_agent is None
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+def test_retries_honour_retry_after_then_succeed():
+    calls, waits = [], []
+
+    def handler(request):
+        calls.append(request)
+        return httpx.Response(429, headers={"Retry-After": "7"}) if len(calls) < 3 else httpx.Response(200, json={})
+
+    f = Fetcher("p", "https://p.test", 0, transport=httpx.MockTransport(handler), sleep=waits.append)
+    assert f.json("x") == {}
+    assert waits == [7.0, 7.0]
+
+
+def test_retry_after_as_http_date_and_cap():
+    future = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert 25 <= retry_after_seconds(future, 1.0) <= 31
+    assert retry_after_seconds("3600", 1.0) == 60.0
+    assert retry_after_seconds(None, 2.0) == 2.0
+
+
+def test_timeouts_are_retried_with_backoff_then_reported():
+    waits = []
+
+    def handler(request):
+        raise httpx.ReadTimeout("slow", request=request)
+
+    f = Fetcher("p", "https://p.test", 0, transport=httpx.MockTransport(handler), sleep=waits.append, retries=2)
+    with pytest.raises(SourceError, match="timed out after 3 tries"):
+        f.get("x")
+    assert waits == [1.0, 2.0]
+
+
+def test_rate_limiter_spaces_requests():
+    now, slept = [0.0], []
+
+    def sleep(s):
+        slept.append(s)
+        now[0] += s
+
+    limiter = RateLimiter(0.125, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        limiter.wait()
+    assert slept == [0.125] * 4  # SEC: at most 8 a second
+
+
+# --- refresh end to end --------------------------------------------------------------------------
+
+def test_full_refresh_fills_every_table_with_provenance(book):
+    report = refresh(book)
+    assert not report.failures, [o.error for o in report.failures]
+    net = latest(book, NETWORK)
+    assert net["tip_height"] == 921_455 and net["block_subsidy_btc"] == 3.125
+    assert net["difficulty"] == pytest.approx(155_973_147_807_927.2)
+    assert latest(book, PRICES)["btc_usd_spot"] == pytest.approx(84_312.57)
+    company = read_sheet(book, COMPANY)
+    assert company[0][:3] == ["ticker", "fiscal_year", "fiscal_period"]
+    assert {r[0] for r in company[1:]} == {"CORZ", "IREN"}
+    sources = read_sheet(book, SOURCES)
+    sec_rows = [r for r in sources if r[0] == COMPANY and r[9] == "10-K"]
+    assert sec_rows and sec_rows[0][8].startswith("0001628280-25") and sec_rows[0][10] == "2025-02-27"
+    assert all(r[5] == "ok" for r in sources[1:])
+    assert all(r[4] for r in sources[1:])  # retrieval time on every line
+
+
+def test_sheets_refresh_does_not_own_survive_byte_for_byte(book, template):
+    refresh(book)
+    with zipfile.ZipFile(template) as before, zipfile.ZipFile(book) as after:
+        for name in before.namelist():
+            if name.startswith("xl/worksheets/") or name.startswith("xl/charts") or name == "xl/styles.xml":
+                assert before.read(name) == after.read(name), name
+    refresh(book)  # a second refresh replaces its own sheets in place
+    assert openpyxl.load_workbook(book).sheetnames.count(NETWORK) == 1
+
+
+def failing(kind: str):
+    if kind == "timeout":
+        def raise_timeout(request):
+            raise httpx.ConnectTimeout("down", request=request)
+        return raise_timeout
+    return {
+        "429": httpx.Response(429, text="<html>Too Many Requests</html>", headers={"content-type": "text/html"}),
+        "503": html_error(503),
+        "html": httpx.Response(200, text="<!DOCTYPE html><html>maintenance</html>",
+                               headers={"content-type": "text/html"}),
+        "malformed": httpx.Response(200, text='{"currentHashrate": 1.1e21, "hashr',
+                                    headers={"content-type": "application/json"}),
+        "renamed": httpx.Response(200, json={**{k: v for k, v in MEMPOOL_HASHRATE.items() if k != "currentHashrate"},
+                                             "current_hashrate": 1.1e21}),
+        "403": httpx.Response(403, text="<html>Your request has been identified as part of a network of automated "
+                                        "tools</html>", headers={"content-type": "text/html"}),
+    }[kind]
+
+
+SOURCE_URLS = {
+    "network": "https://mempool.test/api/v1/mining/hashrate/1y",
+    "prices": "https://coinbase.test/v2/prices/BTC-USD/spot",
+    "sec": "https://data.sec.test/api/xbrl/companyfacts/CIK0001839341.json",
+}
+
+
+@pytest.mark.parametrize("kind", ["timeout", "429", "503", "html", "malformed", "renamed", "403"])
+@pytest.mark.parametrize("source", ["network", "prices", "sec"])
+def test_a_failing_source_keeps_its_previous_data_and_the_others_update(book, source, kind):
+    refresh(book)  # a good refresh first
+    before = {s: read_sheet(book, s) for s in (NETWORK, PRICES, COMPANY)}
+    changed = {**recorded()}
+    changed["https://mempool.test/api/v1/mining/hashrate/1y"] = httpx.Response(200, json={
+        **MEMPOOL_HASHRATE, "currentDifficulty": 160e12})
+    changed["https://coinbase.test/v2/prices/BTC-USD/spot"] = httpx.Response(200, json={
+        "data": {"amount": "90000.00", "base": "BTC", "currency": "USD"}})
+    changed[SOURCE_URLS[source]] = failing(kind)
+    report = refresh(book, Replay(changed))
+    failed = {o.name for o in report.failures}
+    expected = {"network": {"network"}, "prices": {"prices"}, "sec": {"sec:CORZ"}}[source]
+    assert failed == expected
+    sheet = {"network": NETWORK, "prices": PRICES, "sec": COMPANY}[source]
+    if source == "sec":
+        corz = lambda rows: [r for r in rows if r and r[0] == "CORZ"]  # noqa: E731
+        assert corz(read_sheet(book, COMPANY)) == corz(before[COMPANY])
+    else:
+        assert read_sheet(book, sheet) == before[sheet]
+    if source != "network":
+        assert latest(book, NETWORK)["difficulty"] == 160e12
+    if source != "prices":
+        assert latest(book, PRICES)["btc_usd_spot"] == 90_000.0
+    stale = [r for r in read_sheet(book, SOURCES) if r[0] == sheet and r[5] == "stale"]
+    assert stale and all("kept previous data" in r[7] for r in stale)
+    reason = report.failures[0].error
+    assert "\n" not in reason and len(reason) < 300
+
+
+def test_kraken_is_used_when_coinbase_candles_fail(book):
+    changed = {**recorded(), "https://exchange.test/products/BTC-USD/candles": html_error()}
+    report = refresh(book, Replay(changed), only=("prices",))
+    assert not report.failures
+    sources = [r for r in read_sheet(book, SOURCES) if r[0] == PRICES and r[1] == "daily"]
+    assert sources[0][2] == "kraken" and "Kraken used" in sources[0][7]
+
+
+def test_sec_is_skipped_with_how_to_without_a_user_agent(book):
+    environ = {k: v for k, v in ENVIRON.items() if k != "XLMODEL_SEC_USER_AGENT"}
+    replay = Replay()
+    report = refresh_workbook(book, transport=replay, environ=environ, tickers=("CORZ",), **NO_SLEEP)
+    assert not report.failures and report.skipped
+    assert "XLMODEL_SEC_USER_AGENT" in report.skipped[0].error
+    assert not any("sec.test" in str(r.url) for r in replay.seen)
+    assert [r[5] for r in read_sheet(book, SOURCES) if r[0] == COMPANY] == ["skipped"]
+
+
+def test_offline_refresh_fills_from_the_snapshot(book):
+    report = refresh_workbook(book, offline=True, tickers=("CORZ",))
+    assert not report.failures
+    assert latest(book, PRICES)["btc_usd_spot"] == 81_000.0
+    assert {r[5] for r in read_sheet(book, SOURCES)[1:]} == {"offline"}
+
+
+def test_cli_exit_codes_and_one_line_reasons(book, monkeypatch):
+    for key, value in ENVIRON.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr("xlmodel.data.http.time.sleep", lambda s: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(book.parent / "cache"))
+    routes = {**recorded(), SOURCE_URLS["prices"]: html_error(502)}
+    monkeypatch.setattr("xlmodel.data.http.httpx.HTTPTransport", lambda: Replay(routes))
+    result = CliRunner().invoke(app, ["refresh", str(book), "--tickers", "CORZ", "--only", "network,prices"])
+    assert result.exit_code == 1, result.output
+    assert "failed prices: coinbase: HTTP 502" in result.output and "ok network" in result.output
+    result = CliRunner().invoke(app, ["refresh", str(book), "--offline", "--tickers", "CORZ"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["refresh", str(book), "--only", "weather"])
+    assert result.exit_code != 0 and "--only takes" in result.output
+
+
+# --- atomic writes -------------------------------------------------------------------------------
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fraction=st.floats(min_value=0.0, max_value=0.999))
+def test_a_write_stopped_at_any_point_leaves_the_old_workbook(template, tmp_path_factory, fraction):
+    path = tmp_path_factory.mktemp("atomic") / "book.xlsx"
+    shutil.copyfile(template, path)
+    write_sheets(path, {NETWORK: [["key", "value"], ["difficulty", 1.0]]})
+    old = path.read_bytes()
+    stop_at = int(len(old) * fraction)
+    with pytest.raises(OSError, match="simulated interruption"):
+        write_sheets(path, {NETWORK: [["key", "value"], ["difficulty", 2.0]]}, _fail_after_bytes=stop_at)
+    assert path.read_bytes() == old
+    assert latest(path, NETWORK)["difficulty"] == 1.0  # it opens, with the old table
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    write_sheets(path, {NETWORK: [["key", "value"], ["difficulty", 2.0]]})
+    assert latest(path, NETWORK)["difficulty"] == 2.0
+
+
+# --- the cache -----------------------------------------------------------------------------------
+
+def test_a_warm_cache_revalidates_instead_of_downloading(book, tmp_path):
+    routes = recorded()
+
+    def conditional(response):
+        def handle(request):
+            if request.headers.get("if-none-match") == '"v1"':
+                return httpx.Response(304, headers={"ETag": '"v1"', "Cache-Control": "no-cache"})
+            return httpx.Response(200, content=response.content, headers={
+                **dict(response.headers), "ETag": '"v1"', "Cache-Control": "no-cache"})
+        return handle
+
+    replay = Replay({url: conditional(r) for url, r in routes.items()})
+    fetchers: list = []
+    refresh(book, replay, cache_dir=tmp_path / "cache", fetchers_out=fetchers)
+    first = sum(f.counter.downloads for f in fetchers)
+    fetchers.clear()
+    report = refresh(book, replay, cache_dir=tmp_path / "cache", fetchers_out=fetchers)
+    assert not report.failures
+    assert first == 9 and sum(f.counter.downloads for f in fetchers) == 0  # Kraken only on fallback
+    assert sum(f.counter.revalidated for f in fetchers) == 9
