@@ -57,7 +57,9 @@ def test_inputs_are_blue_with_unit_and_note(template):
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
         for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
             for cell in row:
-                assert cell.font.color.rgb.endswith("0000FF"), f"{name} {cell.coordinate}"
+                colour = "00703C" if str(cell.value).startswith("=") else "0000FF"  # green: reads Data_*
+                assert cell.font.color.rgb.endswith(colour), f"{name} {cell.coordinate}"
+                assert "Data_" in cell.value if colour == "00703C" else True
         if min_row == max_row:  # a single input: unit and source note beside it
             scalars += 1
             assert ws.cell(min_row, 3).value and ws.cell(min_row, 4).value, name
@@ -264,37 +266,70 @@ def test_render_png_or_clean_skip(template, tmp_path):
         assert "not rendered" in result.output and "apt-get install" in result.output
 
 
-def test_companion_module_imports_and_runs_the_refresh_path():
+class FakeSheet:
+    def __init__(self, name):
+        self.name, self.grid = name, []
+
+    class _Range:
+        def __init__(self, sheet):
+            self.sheet = sheet
+
+        @property
+        def value(self):
+            return self.sheet.grid or None
+
+        @value.setter
+        def value(self, grid):
+            self.sheet.grid = [list(r) for r in grid]
+
+    @property
+    def used_range(self):
+        return FakeSheet._Range(self)
+
+    def __getitem__(self, address):
+        assert address == "A1"
+        return FakeSheet._Range(self)
+
+    def clear_contents(self):
+        self.grid = []
+
+
+class FakeSheets(list):
+    def __getitem__(self, key):
+        return next(s for s in self if s.name == key) if isinstance(key, str) else super().__getitem__(key)
+
+    def add(self, name, after=None):
+        self.append(FakeSheet(name))
+        return self[-1]
+
+
+class FakeBook:
+    """Just what the Refresh button uses of an xlwings Book."""
+
+    def __init__(self, names):
+        self.sheets = FakeSheets(FakeSheet(n) for n in names)
+
+
+def test_companion_module_runs_the_refresh_against_the_open_book(monkeypatch):
+    from recordings import ENVIRON, Replay
+
+    for key, value in ENVIRON.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr("xlmodel.data.http.httpx.HTTPTransport", lambda: Replay())
+    monkeypatch.setattr("xlmodel.data.http.time.sleep", lambda s: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/nonexistent-cache-unused")
+    monkeypatch.setattr("xlmodel.data.refresh.default_cache_dir", lambda: None)
     spec = importlib.util.spec_from_file_location("miner_model", REPO / "workbooks" / "miner_model.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert callable(module.main) and callable(module.refresh)
-
-    class Range:
-        value = None
-
-    class Sheet:
-        name = "README"
-
-        def __getitem__(self, address):
-            self.cell = getattr(self, "cell", Range())
-            return self.cell
-
-    class Sheets(list):
-        def __getitem__(self, key):
-            return next(s for s in self if s.name == key) if isinstance(key, str) else super().__getitem__(key)
-
-    class App:
-        calls = 0
-
-        def calculate(self):
-            App.calls += 1
-
-    class Book:
-        app = App()
-        sheets = Sheets([Sheet()])
-
-    book = Book()
+    book = FakeBook(["Inputs", "Mining", "Settings"])
+    book.sheets["Inputs"].grid = [["analyst", "values"]]
+    book.sheets["Settings"].grid = [["key", "value"], ["XLMODEL_TICKERS", "CORZ, IREN"]]
     module.refresh(book)
-    assert App.calls == 1
-    assert book.sheets["README"]["C1"].value.startswith("Recalculated")
+    names = [s.name for s in book.sheets]
+    assert names[:3] == ["Inputs", "Mining", "Settings"] and {"Data_Network", "Data_Prices", "Data_Company", "Sources"} <= set(names)
+    assert book.sheets["Inputs"].grid == [["analyst", "values"]]  # untouched
+    assert book.sheets["Data_Prices"].grid[1][:2] == ["btc_usd_spot", 84312.57]
+    statuses = {row[5] for row in book.sheets["Sources"].grid[1:]}
+    assert statuses == {"ok"}

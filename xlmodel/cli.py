@@ -88,7 +88,8 @@ def calc_cmd(
 def refresh_cmd(
     workbook: Annotated[Path, typer.Argument(help="Workbook to refresh in place.", exists=True, dir_okay=False)],
     offline: Annotated[bool, typer.Option("--offline", help="Use the embedded snapshot, no network.")] = False,
-    tickers: Annotated[str | None, typer.Option("--tickers", help="Comma-separated tickers (default: all).")]
+    tickers: Annotated[str | None, typer.Option("--tickers", help="Comma-separated tickers (default: the Settings "
+                                                "sheet's XLMODEL_TICKERS, else all).")]
     = None,
     only: Annotated[str | None, typer.Option("--only", help="network, prices or sec (comma-separated).")] = None,
 ) -> None:
@@ -99,12 +100,12 @@ def refresh_cmd(
     from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, default_cache_dir
     from xlmodel.workbook.refresh import refresh_workbook
 
-    chosen = tuple(t.strip().upper() for t in tickers.split(",")) if tickers else DEFAULT_TICKERS
+    chosen = tuple(t.strip().upper() for t in tickers.split(",")) if tickers else None
     parts = tuple(p.strip().lower() for p in only.split(",")) if only else SOURCES
     bad = [p for p in parts if p not in SOURCES]
     if bad:
         raise typer.BadParameter(f"--only takes {', '.join(SOURCES)}; got {', '.join(bad)}")
-    total = sum(p != "sec" for p in parts) + (len(chosen) if "sec" in parts else 0)
+    total = sum(p != "sec" for p in parts) + (len(chosen or DEFAULT_TICKERS) if "sec" in parts else 0)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("refreshing", total=total)
         try:

@@ -2,30 +2,56 @@
 
 The entry points stay thin: classic xlwings runs ``main()`` of the module named like
 the workbook (``workbooks/miner_model.py``), xlwings Lite and Server run an
-``@xw.script`` that receives the book. Both call :func:`refresh_book`.
+``@xw.script`` that receives the book. Both call :func:`refresh_book`, which runs the
+same refresh as ``xlmodel refresh`` against the open workbook: every source is fetched
+and validated first, then the owned sheets (``Data_*``, ``Sources``) are written through
+xlwings; no other sheet is touched. What happened is in the Sources sheet.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-STATUS_SHEET = "README"
-STATUS_CELL = "C1"
+STATUS_SHEET = "Sources"
 
 
-def refresh_book(book: Any) -> str:
-    """Recalculate the open workbook and say when, in the README sheet's status cell.
+class BookStore:
+    """The owned sheets of a workbook open in Excel, read and written through xlwings."""
 
-    Network, price and SEC data are not pulled yet (the refresh issue adds them); the
-    button already runs the same path on every runtime.
-    """
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    status = f"Recalculated {stamp}"
-    try:
-        book.app.calculate()
-    except Exception as exc:  # xlwings Lite has no app-level calculate; Excel recalcs on its own there
-        status = f"Recalculation left to Excel ({type(exc).__name__}) at {stamp}"
-    if STATUS_SHEET in [s.name for s in book.sheets]:
-        book.sheets[STATUS_SHEET][STATUS_CELL].value = status
-    return status
+    def __init__(self, book: Any) -> None:
+        self.book = book
+
+    def _names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def read(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._names():
+            return []
+        values = self.book.sheets[sheet].used_range.value
+        if values is None:
+            return []
+        if not isinstance(values, list):
+            return [[values]]
+        return [row if isinstance(row, list) else [row] for row in values] if isinstance(values[0], list) \
+            else [values]
+
+    def write(self, sheets: dict[str, list[list[Any]]]) -> None:
+        for name, grid in sheets.items():
+            if name not in self._names():
+                self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
+            sheet = self.book.sheets[name]
+            sheet.clear_contents()
+            width = max((len(r) for r in grid), default=0)
+            if width:
+                sheet["A1"].value = [list(r) + [None] * (width - len(r)) for r in grid]
+
+
+def refresh_book(book: Any, **options: Any) -> str:
+    """Refresh the open workbook; returns a one-line summary (details in the Sources sheet)."""
+    from xlmodel.data.refresh import default_cache_dir
+    from xlmodel.workbook.refresh import refresh_store
+
+    options.setdefault("cache_dir", default_cache_dir())
+    report = refresh_store(BookStore(book), **options)
+    failed = [f"{o.name}: {o.error}" for o in report.failures]
+    return "Refresh: " + ("all sources updated" if not failed else "; ".join(failed))

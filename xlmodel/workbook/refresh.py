@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -33,6 +33,7 @@ from xlmodel.data.tables import (
 from xlmodel.workbook.datasheets import read_sheet, write_sheets
 
 SHEET_OF = {"network": NETWORK, "prices": PRICES}
+TICKERS_KEY = "XLMODEL_TICKERS"
 
 
 @dataclass
@@ -49,30 +50,70 @@ class Report:
         return [o for o in self.outcomes if o.skipped]
 
 
-def read_settings(path: Path) -> dict[str, str]:
+class Store(Protocol):
+    """Where the owned sheets are read from and written to: a file, or a workbook open in Excel."""
+
+    def read(self, sheet: str) -> list[list[Any]]: ...
+
+    def write(self, sheets: dict[str, list[list[Any]]]) -> None: ...
+
+
+@dataclass
+class FileStore:
+    """A workbook file: owned sheets swapped in as XML, the file replaced atomically."""
+
+    path: Path
+
+    def read(self, sheet: str) -> list[list[Any]]:
+        return read_sheet(self.path, sheet)
+
+    def write(self, sheets: dict[str, list[list[Any]]]) -> None:
+        write_sheets(self.path, sheets)
+
+
+def read_settings(store: Store) -> dict[str, str]:
     """Keys in column A and values in column B of the workbook's Settings sheet."""
-    return {str(r[0]).strip(): str(r[1]).strip() for r in read_sheet(path, SETTINGS)
+    return {str(r[0]).strip(): str(r[1]).strip() for r in store.read(SETTINGS)
             if r and r[0] and len(r) > 1 and r[1] not in (None, "")}
 
 
-def refresh_workbook(path: Path, *, offline: bool = False, tickers: tuple[str, ...] = DEFAULT_TICKERS,
-                     only: tuple[str, ...] = SOURCES, transport: httpx.BaseTransport | None = None,
-                     cache_dir: Path | None = None, environ: dict[str, str] | None = None,
-                     progress: Callable[[str], None] | None = None, **collect_options: Any) -> Report:
-    path = Path(path)
-    settings = config.load(read_settings(path), environ)
+def refresh_workbook(path: Path, **options: Any) -> Report:
+    """Refresh the workbook file at ``path`` in place (see :func:`refresh_store`)."""
+    return refresh_store(FileStore(Path(path)), **options)
+
+
+def refresh_store(store: Store, *, offline: bool = False, tickers: tuple[str, ...] | None = None,
+                  only: tuple[str, ...] = SOURCES, transport: httpx.BaseTransport | None = None,
+                  cache_dir: Path | None = None, environ: dict[str, str] | None = None,
+                  progress: Callable[[str], None] | None = None, **collect_options: Any) -> Report:
+    """Collect every source first, then write all owned sheets in one go.
+
+    Without ``tickers``, the Settings sheet's ``XLMODEL_TICKERS`` (comma-separated) chooses,
+    else every covered ticker.
+    """
+    sheet = read_settings(store)
+    settings = config.load(sheet, environ)
+    if tickers is None:
+        listed = sheet.get(TICKERS_KEY, "")
+        tickers = tuple(t.strip().upper() for t in listed.split(",") if t.strip()) or DEFAULT_TICKERS
     outcomes = collect(settings, tickers=tickers, only=only, offline=offline, transport=transport,
                        cache_dir=cache_dir, progress=progress, **collect_options)
+    sheets = owned_sheets(outcomes, store.read)
+    store.write(sheets)
+    return Report(outcomes, list(sheets))
+
+
+def owned_sheets(outcomes: list[Outcome], previous: Callable[[str], list[list[Any]]]) -> dict[str, list[list[Any]]]:
+    """The grids to write: sheets of sources that worked, the merged company table, Sources."""
     sheets: dict[str, list[list[Any]]] = {}
     for outcome in outcomes:
         if outcome.ok and outcome.name in SHEET_OF:
             sheets[SHEET_OF[outcome.name]] = layout(SHEET_OF[outcome.name], outcome.blocks)
     sec_outcomes = [o for o in outcomes if o.name.startswith("sec:")]
     if any(o.ok for o in sec_outcomes):
-        sheets[COMPANY] = company_grid(read_sheet(path, COMPANY), sec_outcomes)
-    sheets[SOURCES_SHEET] = sources_grid(read_sheet(path, SOURCES_SHEET), outcomes)
-    write_sheets(path, sheets)
-    return Report(outcomes, list(sheets))
+        sheets[COMPANY] = company_grid(previous(COMPANY), sec_outcomes)
+    sheets[SOURCES_SHEET] = sources_grid(previous(SOURCES_SHEET), outcomes)
+    return sheets
 
 
 def layout(sheet: str, blocks: list[Block]) -> list[list[Any]]:

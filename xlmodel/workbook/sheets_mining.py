@@ -12,14 +12,16 @@ CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production upda
 CORZ_10K_24 = "https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK=1839341 (10-K FY-2024, segment note)"
 
 MINING_INPUTS = [
-    Row("BTC price", 81_000, "USD", "Late-2025 level (CoinShares mining ETF coverage); Refresh pulls Coinbase spot",
-        "btc_price_usd", "usd", "input"),
-    Row("Network difficulty", 155e12, "difficulty", "Late-2025 level (about 1,110 EH/s); Refresh pulls mempool.space",
-        "difficulty", "sci", "input"),
-    Row("Block height", 840_000, "blocks", "The April 2024 halving block; subsidy is 3.125 BTC up to 1,049,999",
-        "block_height", "num0", "input"),
-    Row("Average fees per block", 0.036, "BTC per block", "2025 average (mempool.space block fees)",
-        "fees_btc_per_block", "num4", "input"),
+    Row("BTC price", "=Data_Prices!$B$2", "USD", "Coinbase spot from the last refresh (Data_Prices; see Sources); "
+        "type a number to override", "btc_price_usd", "usd", "link"),
+    Row("Network difficulty", "=Data_Network!$B$3", "difficulty", "mempool.space, last refresh (Data_Network)",
+        "difficulty", "sci", "link"),
+    Row("Block height", "=IF(ISNUMBER(Data_Network!$B$2),Data_Network!$B$2,840000)", "blocks",
+        "Tip height from the last refresh; the April 2024 halving block (840,000) until the first one",
+        "block_height", "num0", "link"),
+    Row("Average fees per block", "=Data_Network!$B$6", "BTC per block",
+        "Last 144 blocks from the last refresh (Data_Network; the snapshot holds the 2025 average)",
+        "fees_btc_per_block", "num4", "link"),
     Row("Pool fee", 0.0, "fraction", "Assumption: large miners run their own pool or pay near zero",
         "pool_fee", "pct", "input"),
     Row("Self-mining fleet hashrate", 19.1, "EH/s", f"Core Scientific Q4-2024 self-mining hashrate; {CORZ_Q4_24}",

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook import sheets_bridge, sheets_colocation, sheets_mining
+from xlmodel.workbook import sheets_bridge, sheets_colocation, sheets_data, sheets_mining
 from xlmodel.workbook.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", CONF_SHEET]
+SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", CONF_SHEET, *sheets_data.SHEET_NAMES]
 
 README_LINES = [
     ("xlmodel miner model", "title"),
@@ -38,6 +38,11 @@ README_LINES = [
     ("Bridge: Core Scientific's two latest embedded quarters as items, each quarter's bridge from segment revenue "
      "to net income and adjusted EBITDA, the walk between them and its waterfall chart; check rows compare with "
      "reported figures.", "text"),
+    ("Settings: provider URLs and the SEC User-Agent Refresh uses (environment variables of the same name win).",
+     "text"),
+    ("Data_Network, Data_Prices, Data_Company: what Refresh pulled (from the embedded snapshot until the first "
+     "refresh); Sources: where each table came from, when, and whether it is current or stale. Refresh writes only "
+     "these four sheets.", "text"),
     ("xlwings.conf: tells the xlwings add-in which Python module holds the functions (UDF Modules).", "text"),
     ("", "text"),
     ("Colours", "header"),
@@ -47,6 +52,8 @@ README_LINES = [
     ("Bold on green: a key result.", "key"),
     ("", "text"),
     ("Turning the functions on", "header"),
+    ("Refresh: Windows, press Run main on the xlwings ribbon (workbooks/miner_model.py next to this file); "
+     "xlwings Lite/Server, run the 'refresh' script; Linux: 'xlmodel refresh miner_model.xlsx'.", "text"),
     ("Windows, Excel with the xlwings add-in: pip install xlmodel (it pins the matching xlwings), run "
      "'xlwings addin install', open this workbook: the xlwings.conf sheet already names the module "
      f"{UDF_MODULE}. Save as .xlsm, then press Import Functions on the xlwings ribbon once.", "text"),
@@ -85,6 +92,8 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     sheets_colocation.write_colocation(colocation, wb, styles)
     sheets_bridge.write_bridge(bridge_sheet, wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
+    sheets_data.write_settings(wb.add_worksheet("Settings"), styles)
+    sheets_data.write_data_sheets(wb, styles)
     mining.activate()
     wb.close()
     return out
