@@ -367,3 +367,23 @@ def test_a_warm_cache_revalidates_instead_of_downloading(book, tmp_path):
     assert not report.failures
     assert first == 9 and sum(f.counter.downloads for f in fetchers) == 0  # Kraken only on fallback
     assert sum(f.counter.revalidated for f in fetchers) == 9
+
+
+def test_cli_against_a_local_server_replaying_the_providers(book, monkeypatch, tmp_path):
+    from replay_server import ReplayServer
+
+    with ReplayServer() as server:
+        for key, value in server.environ().items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        monkeypatch.setattr("xlmodel.data.http.time.sleep", lambda s: None)
+        result = CliRunner().invoke(app, ["refresh", str(book), "--tickers", "CORZ,IREN"])
+        assert result.exit_code == 0, result.output
+        first = len(server.requests)
+        result = CliRunner().invoke(app, ["refresh", str(book), "--tickers", "CORZ,IREN"])
+        assert result.exit_code == 0, result.output
+    assert latest(book, NETWORK)["tip_height"] == 921_455
+    sources = read_sheet(book, SOURCES)
+    assert all(r[3].startswith("http://127.0.0.1:") for r in sources[1:] if r[2] in ("mempool", "sec"))
+    second = server.requests[first:]
+    assert second and all(etag for _, etag in second)  # the second refresh only revalidated

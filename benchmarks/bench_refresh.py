@@ -1,0 +1,63 @@
+"""Refresh benchmark: every ticker and every network series, from a local replay server.
+
+Run by hand (never part of the test suite):  python benchmarks/bench_refresh.py
+The server (tests/replay_server.py) replays recorded, real-shaped responses over HTTP on
+127.0.0.1 with ETags; the providers' rate limits are the real ones. Prints wall time and
+requests for a cold refresh, then for a second refresh with a warm cache, which must make
+no full downloads (only revalidations answered 304).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, recorded  # noqa: E402
+from replay_server import ReplayServer  # noqa: E402
+
+from xlmodel.data.sec import CIKS, padded  # noqa: E402
+from xlmodel.workbook.refresh import refresh_workbook  # noqa: E402
+from xlmodel.workbook.template import build_template  # noqa: E402
+
+
+def all_tickers() -> dict:
+    routes = recorded()
+    for cik in CIKS.values():  # every covered ticker, shaped like Core Scientific's filings
+        routes.setdefault(f"{BASES['sec_data']}/submissions/{padded(cik)}.json", httpx.Response(200, json={
+            **CORZ_SUBMISSIONS, "cik": str(cik)}))
+        routes.setdefault(f"{BASES['sec_data']}/api/xbrl/companyfacts/{padded(cik)}.json",
+                          httpx.Response(200, json={**CORZ_FACTS, "cik": cik}))
+    return routes
+
+
+def run(label: str, book: Path, server: ReplayServer, cache: Path) -> None:
+    start_req = len(server.statuses)
+    t0 = time.perf_counter()
+    report = refresh_workbook(book, environ=server.environ(), cache_dir=cache, tickers=tuple(CIKS))
+    wall = time.perf_counter() - t0
+    statuses = server.statuses[start_req:]
+    print(f"{label:<22} {wall:6.2f} s  requests {len(statuses):3d}  full downloads {statuses.count(200):3d}  "
+          f"revalidated (304) {statuses.count(304):3d}  failures {len(report.failures)}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp, ReplayServer(all_tickers()) as server:
+        book = build_template(Path(tmp) / "book.xlsx")
+        cache = Path(tmp) / "cache"
+        print(f"refresh of {len(CIKS)} tickers + network + prices from {server.base} (real rate limits)")
+        run("cold cache", book, server, cache)
+        run("warm cache", book, server, cache)
+        shutil.rmtree(cache)
+
+
+if __name__ == "__main__":
+    os.environ.pop("XLMODEL_SEC_USER_AGENT", None)
+    main()
