@@ -44,7 +44,8 @@ def default_cache_dir() -> Path:
 
 @dataclass
 class Fetchers:
-    settings: config.Settings
+    """The clients one refresh makes (all sharing a transport, cache folder and sleep), closed together."""
+
     transport: httpx.BaseTransport | None = None
     cache_dir: Path | None = None
     sleep: Callable[[float], None] | None = None
@@ -72,7 +73,7 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
     if offline:
         return snapshot_outcomes(only, tickers)
     retrieved = now_utc()
-    fetchers = Fetchers(settings, transport, cache_dir, sleep)
+    fetchers = Fetchers(transport, cache_dir, sleep)
     jobs: list[Callable[[], list[Outcome]]] = []
     outcomes: list[Outcome] = []
     if "network" in only:
