@@ -66,13 +66,13 @@ Q3_24, K_24, Q2_25, Q3_25 = ("0001628280-24-046000", "0001628280-25-009000", "00
                              "0001628280-25-046300")
 CORZ_FACTS = {"cik": 1839341, "entityName": "Core Scientific, Inc./tx", "facts": {"us-gaap": {
     "RevenueFromContractWithCustomerExcludingAssessedTax": {"label": "Revenue", "units": {"USD": [
-        _fact("2024-07-01", "2024-09-30", 95_352_000, Q3_24, "10-Q", "2024-11-06", 2024, "Q3", "CY2024Q3"),
-        _fact("2024-01-01", "2024-09-30", 415_733_000, Q3_24, "10-Q", "2024-11-06", 2024, "Q3"),
-        _fact("2024-01-01", "2024-12-31", 510_672_000, K_24, "10-K", "2025-02-27", 2024, "FY", "CY2024"),
+        _fact("2024-07-01", "2024-09-30", 95_300_000, Q3_24, "10-Q", "2024-11-06", 2024, "Q3", "CY2024Q3"),
+        _fact("2024-01-01", "2024-09-30", 415_640_000, Q3_24, "10-Q", "2024-11-06", 2024, "Q3"),
+        _fact("2024-01-01", "2024-12-31", 510_540_000, K_24, "10-K", "2025-02-27", 2024, "FY", "CY2024"),
         # the 10-Q of 2025 repeats the prior-year column: same period, filed later, same value
-        _fact("2024-07-01", "2024-09-30", 95_352_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3"),
+        _fact("2024-07-01", "2024-09-30", 95_300_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3"),
         _fact("2025-04-01", "2025-06-30", 78_625_000, Q2_25, "10-Q", "2025-08-08", 2025, "Q2", "CY2025Q2"),
-        _fact("2025-07-01", "2025-09-30", 81_107_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3", "CY2025Q3"),
+        _fact("2025-07-01", "2025-09-30", 81_100_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3", "CY2025Q3"),
     ]}},
     "FairValueAdjustmentOfWarrants": {"label": "Change in fair value of warrants", "units": {"USD": [
         # debit balance: a loss is positive
@@ -135,6 +135,7 @@ def recorded() -> dict[str, httpx.Response | Callable[[httpx.Request], httpx.Res
         f"{s}/api/xbrl/companyfacts/CIK0001839341.json": j(CORZ_FACTS),
         f"{s}/submissions/CIK0001878848.json": j(IREN_SUBMISSIONS),
         f"{s}/api/xbrl/companyfacts/CIK0001878848.json": j(IREN_FACTS),
+        **instances(),
     }
 
 
@@ -163,3 +164,117 @@ def html_error(status: int = 503) -> httpx.Response:
 
 def as_json_bytes(obj) -> bytes:
     return json.dumps(obj).encode()
+
+
+# --- XBRL instance documents (the *_htm.xml of each filing) ----------------------------------------
+
+INSTANCE_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance" xmlns:link="http://www.xbrl.org/2003/linkbase" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xbrldi="http://xbrl.org/2006/xbrldi" '
+    'xmlns:iso4217="http://www.xbrl.org/2003/iso4217" xmlns:us-gaap="http://fasb.org/us-gaap/2025" '
+    'xmlns:srt="http://fasb.org/srt/2025" xmlns:dei="http://xbrl.sec.gov/dei/2025" xmlns:{prefix}="{ext}">\n'
+    '<link:schemaRef xlink:type="simple" xlink:href="{prefix}-{date}.xsd"/>\n'
+    '<xbrli:unit id="usd"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>\n'
+)
+REV = "us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax"
+COST = "us-gaap:CostOfGoodsAndServiceExcludingDepreciationDepletionAndAmortization"
+PRODUCT = "srt:ProductOrServiceAxis"
+
+
+def instance(cik: str, prefix: str, ext: str, date: str, facts: list[tuple]) -> bytes:
+    """An instance from (concept, start, end, dims, value) rows; equal periods/dims share a context."""
+    contexts: dict[tuple, str] = {}
+    body = []
+    for concept, start, end, dims, value in facts:
+        key = (start, end, tuple(dims))
+        if key not in contexts:
+            cid = f"c-{len(contexts) + 1}"
+            contexts[key] = cid
+            members = "".join(f'<xbrldi:explicitMember dimension="{a}">{m}</xbrldi:explicitMember>' for a, m in dims)
+            segment = f"<xbrli:segment>{members}</xbrli:segment>" if dims else ""
+            body.append(
+                f'<xbrli:context id="{cid}"><xbrli:entity><xbrli:identifier scheme="http://www.sec.gov/CIK">'
+                f"{cik}</xbrli:identifier>{segment}</xbrli:entity><xbrli:period><xbrli:startDate>{start}"
+                f"</xbrli:startDate><xbrli:endDate>{end}</xbrli:endDate></xbrli:period></xbrli:context>")
+        body.append(f'<{concept} contextRef="{contexts[key]}" unitRef="usd" decimals="-3">{value}</{concept}>')
+    return (INSTANCE_HEAD.format(prefix=prefix, ext=ext, date=date) + "\n".join(body) + "\n</xbrli:xbrl>").encode()
+
+
+def _corz(date: str, periods: list[tuple[str, str, dict, dict]], extra: list[tuple] = ()) -> bytes:
+    """CORZ facts: per period, revenue and cost by member, and the consolidated totals."""
+    rows = list(extra)
+    for start, end, revenue, cost in periods:
+        for member, value in revenue.items():
+            rows.append((REV, start, end, [(PRODUCT, f"core:{member}")], value))
+        for member, value in cost.items():
+            rows.append((COST, start, end, [(PRODUCT, f"core:{member}")], value))
+        rows.append((REV, start, end, [], sum(revenue.values())))
+        rows.append((COST, start, end, [], sum(cost.values())))
+    return instance("0001839341", "core", "http://www.corescientific.com/" + date, date, rows)
+
+
+SM, HM, CO, HPC = ("DigitalAssetSelfMiningServiceMember", "DigitalAssetHostedMiningServiceMember",
+                   "ColocationServiceMember", "HPCHostingServiceMember")
+CORZ_Q3_25 = _corz("20250930", [
+    ("2025-07-01", "2025-09-30", {SM: 57_400_000, HM: 8_700_000, CO: 15_000_000},
+     {SM: 58_900_000, HM: 7_200_000, CO: 11_100_000}),
+    # the prior-year column: colocation was still tagged as HPC hosting, a member seen only here
+    ("2024-07-01", "2024-09-30", {SM: 68_100_000, HM: 16_900_000, HPC: 10_300_000},
+     {SM: 70_000_000, HM: 14_900_000, HPC: 10_600_000}),
+], extra=[
+    # split further by customer: must not be added to the colocation total
+    (REV, "2025-07-01", "2025-09-30", [("srt:CounterpartyNameAxis", "core:CoreWeaveMember"),
+                                        (PRODUCT, "core:ColocationServiceMember")], 15_000_000),
+    # the same fact again under another context id
+    (REV, "2025-07-01", "2025-09-30", [(PRODUCT, "core:ColocationServiceMember")], 15_000_000),
+    ("us-gaap:FairValueAdjustmentOfWarrants", "2025-07-01", "2025-09-30", [], 74_900_000),
+])
+CORZ_Q2_25 = _corz("20250630", [
+    ("2025-04-01", "2025-06-30", {SM: 62_400_000, HM: 5_600_000, CO: 10_600_000},
+     {SM: 60_000_000, HM: 4_600_000, CO: 9_000_000}),
+])
+CORZ_Q3_24 = _corz("20240930", [
+    ("2024-07-01", "2024-09-30", {SM: 68_100_000, HM: 16_900_000, HPC: 10_300_000},
+     {SM: 70_000_000, HM: 14_900_000, HPC: 10_600_000}),
+    ("2024-01-01", "2024-09-30", {SM: 328_840_000, HM: 71_000_000, HPC: 15_800_000},
+     {SM: 245_000_000, HM: 50_000_000, HPC: 14_000_000}),
+])
+CORZ_10K_24 = _corz("20241231", [
+    ("2024-01-01", "2024-12-31", {SM: 408_740_000, HM: 77_500_000, HPC: 24_300_000},
+     {SM: 314_335_000, HM: 56_000_000, HPC: 21_500_000}),
+])
+
+IREN_PRODUCT = [("iren:BitcoinMiningMember", "mining"), ("iren:AICloudServicesMember", "ai"),
+                ("iren:InterestAndOtherMember", "other")]
+
+
+def _iren(date: str, periods: list[tuple[str, str, dict]]) -> bytes:
+    rows = []
+    for start, end, revenue in periods:
+        for member, key in IREN_PRODUCT:
+            rows.append(("us-gaap:Revenues", start, end, [(PRODUCT, member)], revenue[key]))
+        rows.append(("us-gaap:Revenues", start, end, [], sum(revenue.values())))
+    return instance("0001878848", "iren", "http://iren.com/" + date, date, rows)
+
+
+IREN_Q3_FY25 = _iren("20250331", [
+    ("2025-01-01", "2025-03-31", {"mining": 141_200_000, "ai": 6_800_000, "other": 0}),
+    ("2024-07-01", "2025-03-31", {"mining": 301_000_000, "ai": 12_000_000, "other": 0}),
+])
+IREN_10K_FY25 = _iren("20250630", [
+    ("2024-07-01", "2025-06-30", {"mining": 484_200_000, "ai": 16_800_000, "other": 0}),
+])
+
+
+def instances() -> dict[str, httpx.Response]:
+    a = BASES["sec_archives"] + "/Archives/edgar/data"
+    xml = lambda content: httpx.Response(200, content=content, headers={"content-type": "application/xml"})  # noqa
+    return {
+        f"{a}/1839341/000162828025046300/core-20250930_htm.xml": xml(CORZ_Q3_25),
+        f"{a}/1839341/000162828025037000/core-20250630_htm.xml": xml(CORZ_Q2_25),
+        f"{a}/1839341/000162828025009000/core-20241231_htm.xml": xml(CORZ_10K_24),
+        f"{a}/1839341/000162828024046000/core-20240930_htm.xml": xml(CORZ_Q3_24),
+        f"{a}/1878848/000187884825000050/iren-20250630_htm.xml": xml(IREN_10K_FY25),
+        f"{a}/1878848/000187884825000020/iren-20250331_htm.xml": xml(IREN_Q3_FY25),
+    }

@@ -95,7 +95,8 @@ class Fetcher:
     def __init__(self, provider: str, base_url: str, interval_s: float, *, headers: dict[str, str] | None = None,
                  transport: httpx.BaseTransport | None = None, cache_dir: Path | None = None,
                  retries: int = 3, timeout_s: float = 20.0, backoff_s: float = 1.0,
-                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] = time.monotonic,
+                 limiter: RateLimiter | None = None) -> None:
         sleep = sleep or time.sleep
         self.provider, self.base_url = provider, base_url
         self.counter = Counter()
@@ -108,7 +109,7 @@ class Fetcher:
             inner = CacheTransport(inner, storage=SqliteStorage(database_path=cache_dir / f"{provider}.sqlite"),
                                    rfc=True)
         self.client = httpx.Client(transport=inner, headers=headers or {}, timeout=timeout_s)
-        self.limiter = RateLimiter(interval_s, clock, sleep)
+        self.limiter = limiter or RateLimiter(interval_s, clock, sleep)  # shared when two hosts share a limit
         self.retries, self.backoff_s, self.sleep = retries, backoff_s, sleep
 
     def url(self, path: str) -> str:

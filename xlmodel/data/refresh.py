@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from xlmodel.data import config, embedded, mempool, prices, sec
-from xlmodel.data.http import Fetcher, SourceError
+from xlmodel.data.http import Fetcher, RateLimiter, SourceError
 from xlmodel.data.tables import COMPANY, Block, Provenance, now_utc
 
 SOURCES = ("network", "prices", "sec")
@@ -51,9 +51,10 @@ class Fetchers:
     sleep: Callable[[float], None] | None = None
     made: list[Fetcher] = field(default_factory=list)
 
-    def make(self, provider: str, base_url: str, interval_s: float, headers: dict | None = None) -> Fetcher:
+    def make(self, provider: str, base_url: str, interval_s: float, headers: dict | None = None,
+             limiter: RateLimiter | None = None) -> Fetcher:
         fetcher = Fetcher(provider, base_url, interval_s, headers=headers, transport=self.transport,
-                          cache_dir=self.cache_dir, sleep=self.sleep)
+                          cache_dir=self.cache_dir, sleep=self.sleep, limiter=limiter)
         self.made.append(fetcher)
         return fetcher
 
@@ -87,11 +88,13 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
     if "sec" in only and settings.sec_user_agent is None:
         outcomes += [Outcome(f"sec:{t}", error=config.USER_AGENT_HELP, skipped=True) for t in tickers]
     elif "sec" in only:
-        edgar = fetchers.make(sec.PROVIDER, settings.sec_data, sec.INTERVAL_S, {"User-Agent": settings.sec_user_agent})
-        # tickers one after another on the one SEC client, whose rate limit they share
+        agent = {"User-Agent": settings.sec_user_agent}
+        edgar = fetchers.make(sec.PROVIDER, settings.sec_data, sec.INTERVAL_S, agent)
+        archives = fetchers.make("sec-archives", settings.sec_archives, sec.INTERVAL_S, agent, limiter=edgar.limiter)
+        # tickers one after another: data.sec.gov and www.sec.gov share the SEC's rate limit
         jobs.append(lambda: [
-            _attempt(f"sec:{t}", lambda t=t: [sec.fetch_company(edgar, settings.sec_archives, t, retrieved)],
-                     progress)
+            _attempt(f"sec:{t}", lambda t=t: [
+                sec.fetch_company(edgar, settings.sec_archives, t, retrieved, archives=archives)], progress)
             for t in tickers])
     try:
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:

@@ -168,7 +168,47 @@ def filing_url(archives_url: str, cik: int, accession: str, filing: Filing | Non
     return folder + filing.primary_document if filing else folder
 
 
-def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str) -> Block:
+INSTANCES_KEPT = 8  # the latest 10-Q/10-K instances: two years of quarters, and the 10-K for each Q4
+
+
+def instance_url(archives_url: str, cik: int, filing: Filing) -> str:
+    """The filing's XBRL instance, which EDGAR names after the primary document (``x.htm`` -> ``x_htm.xml``)."""
+    stem = filing.primary_document.rsplit(".", 1)[0]
+    return f"{archives_url}/Archives/edgar/data/{cik}/{filing.accession.replace('-', '')}/{stem}_htm.xml"
+
+
+def fetch_segments(archives: Fetcher, ticker: str, cik: int, filings: list[Filing], fye_month: int,
+                   retrieved: str) -> tuple[list[list[Any]], list[Provenance]]:
+    """Segment rows from the latest filings' instances; a filing that fails is reported, the rest kept."""
+    from xlmodel.data import segments, xbrl
+
+    read, provenance = [], []
+    for filing in sorted(filings, key=lambda f: f.filed, reverse=True)[:INSTANCES_KEPT]:
+        url = instance_url(archives.base_url, cik, filing)
+        try:
+            facts = xbrl.parse(archives.get(url[len(archives.base_url):]).content)
+        except (SourceError, xbrl.InstanceError) as exc:
+            provenance.append(Provenance(COMPANY, f"{ticker} segments", PROVIDER, url, retrieved, "failed", 0,
+                                         f"instance not read: {exc}", filing.accession, filing.form, filing.filed,
+                                         "XBRL instance"))
+            continue
+        read.append(segments.FilingFacts(filing.accession, filing.form, filing.filed, url, facts))
+    extracted = segments.extract(ticker, cik, read, fye_month)
+    for f in read:
+        n = sum(1 for r in extracted.rows if r[11] == f.accession)
+        provenance.append(Provenance(COMPANY, f"{ticker} segments", PROVIDER, f.url, retrieved, "ok", n,
+                                     f"segment facts via {segments.mapping(ticker).source}", f.accession, f.form,
+                                     f.filed, "XBRL instance"))
+    if extracted.unmapped:
+        listed = ", ".join(f"{m} ({acc})" for m, acc in sorted(extracted.unmapped.items()))
+        provenance.append(Provenance(COMPANY, f"{ticker} segments", PROVIDER, "", retrieved, "ok", 0,
+                                     f"unmapped members, not in the bridge: {listed}"))
+    return extracted.rows, provenance
+
+
+def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
+                  archives: Fetcher | None = None) -> Block:
+    """Consolidated quarters from companyfacts and, with ``archives``, segments from the filings' instances."""
     cik = CIKS[ticker]
     sub_path, facts_path = f"submissions/{padded(cik)}.json", f"api/xbrl/companyfacts/{padded(cik)}.json"
     fye_month, filings = parse_submissions(data.json(sub_path), f"sec {sub_path}")
@@ -180,4 +220,9 @@ def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str)
         p.retrieved, p.rows = retrieved, sum(1 for r in rows if r[9] == p.concept and r[11] == p.accession)
     head = Provenance(COMPANY, ticker, PROVIDER, data.url(facts_path), retrieved, "ok", len(rows),
                       f"{len(filings)} 10-Q/10-K filings listed; fiscal year ends month {fye_month}")
+    if archives is not None:
+        segment_rows, segment_provenance = fetch_segments(archives, ticker, cik, filings, fye_month, retrieved)
+        rows = sorted(rows + segment_rows, key=lambda r: (r[5], r[6]))
+        provenance += segment_provenance
+        head.rows = len(rows)
     return Block(COMPANY, ticker, [], rows, [head, *provenance])

@@ -1,0 +1,146 @@
+"""Segment figures from XBRL instances: safe parsing, members, quarters, ties, failures per filing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from recordings import (
+    CORZ_10K_24,
+    CORZ_Q2_25,
+    CORZ_Q3_24,
+    CORZ_Q3_25,
+    ENVIRON,
+    IREN_10K_FY25,
+    IREN_Q3_FY25,
+    Replay,
+    recorded,
+)
+
+from xlmodel.core import bridge
+from xlmodel.data import segments, xbrl
+from xlmodel.data.tables import COMPANY, SOURCES
+from xlmodel.workbook.datasheets import read_sheet
+from xlmodel.workbook.refresh import refresh_workbook
+from xlmodel.workbook.template import build_template
+
+CORZ_FILINGS = [
+    ("0001628280-25-046300", "10-Q", "2025-10-24", CORZ_Q3_25),
+    ("0001628280-25-037000", "10-Q", "2025-08-08", CORZ_Q2_25),
+    ("0001628280-25-009000", "10-K", "2025-02-27", CORZ_10K_24),
+    ("0001628280-24-046000", "10-Q", "2024-11-06", CORZ_Q3_24),
+]
+
+
+def filing_facts(filings):
+    return [segments.FilingFacts(acc, form, filed, f"https://www.sec.test/{acc}", xbrl.parse(content))
+            for acc, form, filed, content in filings]
+
+
+@pytest.fixture(scope="module")
+def corz():
+    return segments.extract("CORZ", 1839341, filing_facts(CORZ_FILINGS), 12)
+
+
+def values(extracted):
+    return {(r[5], r[6]): r for r in extracted.rows}
+
+
+def test_member_values_come_from_single_axis_contexts_once(corz):
+    v = values(corz)
+    # the colocation fact is repeated under another context and split by customer: counted once
+    assert v[("2025-09-30", "revenue.colocation")][7] == 15_000_000
+    assert v[("2025-09-30", "revenue.self_mining")][10] == "core:DigitalAssetSelfMiningServiceMember"
+
+
+def test_q4_is_the_10k_year_minus_nine_months_of_the_q3_10q(corz):
+    v = values(corz)
+    q4 = v[("2024-12-31", "revenue.self_mining")]
+    assert q4[7] == 408_740_000 - 328_840_000 and q4[4] == "2024-10-01"
+    assert q4[11] == "0001628280-25-009000" and q4[12] == "10-K"
+
+
+def test_a_member_seen_only_in_the_prior_year_column_still_maps(corz):
+    row = values(corz)[("2024-09-30", "revenue.colocation")]
+    assert row[10] == "core:HPCHostingServiceMember" and row[7] == 10_300_000
+    assert row[13] == "2025-10-24"  # the latest filing that reports the period wins
+
+
+@pytest.mark.parametrize("end", ["2024-09-30", "2024-12-31", "2025-06-30", "2025-09-30"])
+def test_segments_tie_to_the_consolidated_totals_of_the_same_filing(corz, end):
+    v = values(corz)
+    items = {k: r[7] for (e, k), r in v.items() if e == end}
+    rows = {r.key: r.value for r in bridge.bridge(bridge.check_items(items.items()))}
+    assert rows["revenue.total"] == corz.consolidated[(end, "revenue")]
+    assert -rows["cost_of_revenue.total"] == corz.consolidated[(end, "cost_of_revenue")]
+
+
+def test_fiscal_year_ending_in_june():
+    extracted = segments.extract("IREN", 1878848, filing_facts([
+        ("0001878848-25-000050", "10-K", "2025-08-28", IREN_10K_FY25),
+        ("0001878848-25-000020", "10-Q", "2025-05-14", IREN_Q3_FY25),
+    ]), 6)
+    v = values(extracted)
+    q4 = v[("2025-06-30", "revenue.self_mining")]
+    assert q4[7] == 484_200_000 - 301_000_000 and q4[1:4] == [2025, "Q4", "2025-Q2"]
+    assert v[("2025-03-31", "revenue.ai_cloud")][7] == 6_800_000
+    assert "iren:InterestAndOtherMember" in extracted.unmapped  # listed, not dropped silently
+
+
+def test_parsing_is_safe_from_entities_and_dtds():
+    bomb = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance"><note>&lol3;&xxe;</note></xbrli:xbrl>"""
+    assert xbrl.parse(bomb) == []  # parsed without expanding or reading anything
+
+
+def test_scale_sign_and_decimals():
+    doc = (b'<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance" xmlns:us-gaap="http://fasb.org/us-gaap/2025">'
+           b'<xbrli:context id="c"><xbrli:entity><xbrli:identifier scheme="x">1</xbrli:identifier></xbrli:entity>'
+           b'<xbrli:period><xbrli:startDate>2025-01-01</xbrli:startDate><xbrli:endDate>2025-03-31</xbrli:endDate>'
+           b'</xbrli:period></xbrli:context><xbrli:unit id="u"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>'
+           b'<us-gaap:Revenues contextRef="c" unitRef="u" decimals="-5" scale="6" sign="-">1.5</us-gaap:Revenues>'
+           b'<us-gaap:NetIncomeLoss contextRef="c" unitRef="u" decimals="0">-2500</us-gaap:NetIncomeLoss>'
+           b'</xbrli:xbrl>')
+    facts = {f.concept: f for f in xbrl.parse(doc)}
+    assert facts["us-gaap:Revenues"].value == -1_500_000 and facts["us-gaap:Revenues"].decimals == "-5"
+    assert facts["us-gaap:NetIncomeLoss"].value == -2_500 and facts["us-gaap:NetIncomeLoss"].unit == "USD"
+
+
+@pytest.mark.parametrize("broken", [CORZ_Q2_25[: len(CORZ_Q2_25) // 2], b"<html>Not Found</html>"])
+def test_a_malformed_instance_is_reported_per_filing_and_the_rest_kept(tmp_path, broken):
+    book = build_template(tmp_path / "book.xlsx")
+    url = "https://www.sec.test/Archives/edgar/data/1839341/000162828025037000/core-20250630_htm.xml"
+    report = refresh_workbook(book, transport=Replay({url: httpx.Response(200, content=broken)}), environ=ENVIRON,
+                              tickers=("CORZ",), only=("sec",), sleep=lambda s: None)
+    assert not report.failures
+    failed = [r for r in read_sheet(book, SOURCES) if r[5] == "failed"]
+    assert len(failed) == 1 and failed[0][8] == "0001628280-25-037000" and "instance not read" in failed[0][7]
+    keys = {(r[5], r[6]) for r in read_sheet(book, COMPANY)[1:]}
+    assert ("2025-09-30", "revenue.colocation") in keys and ("2025-06-30", "revenue.colocation") not in keys
+
+
+def test_refresh_fills_corz_bridge_inputs_with_provenance(tmp_path):
+    book = build_template(tmp_path / "book.xlsx")
+    refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ",), sleep=lambda s: None)
+    rows = [r for r in read_sheet(book, COMPANY)[1:] if r[0] == "CORZ" and r[5] == "2025-09-30"]
+    by_key = {r[6]: r for r in rows}
+    for key in ("revenue.self_mining", "revenue.hosted_mining", "revenue.colocation", "cost_of_revenue.colocation",
+                "reported.revenue", "warrant_fair_value_change"):
+        assert key in by_key, key
+    colo = by_key["revenue.colocation"]
+    assert colo[10] == "core:ColocationServiceMember" and colo[11] == "0001628280-25-046300"
+    assert colo[14].endswith("/000162828025046300/core-20250930_htm.xml")
+    segment_sum = sum(by_key[f"revenue.{s}"][7] for s in ("self_mining", "hosted_mining", "colocation"))
+    assert segment_sum == by_key["reported.revenue"][7]  # segments tie to companyfacts' consolidated revenue
+
+
+def test_unknown_ticker_is_refused(tmp_path):
+    from xlmodel.data.config import ConfigError
+
+    book = build_template(tmp_path / "book.xlsx")
+    before = book.read_bytes()
+    with pytest.raises(ConfigError, match="unknown tickers"):
+        refresh_workbook(book, tickers=("ZZZZ",), environ=ENVIRON)
+    assert book.read_bytes() == before
