@@ -144,3 +144,21 @@ def test_unknown_ticker_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="unknown tickers"):
         refresh_workbook(book, tickers=("ZZZZ",), environ=ENVIRON)
     assert book.read_bytes() == before
+
+
+def test_bridge_sheet_pointed_at_refreshed_quarters_ties_to_the_filing(tmp_path):
+    from xlmodel.workbook import engine, xlsxpatch
+    from xlmodel.workbook.sheets_bridge import FIRST
+
+    book = build_template(tmp_path / "book.xlsx")
+    refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ",), sleep=lambda s: None)
+    pointed = tmp_path / "pointed.xlsx"
+    xlsxpatch.store_values(book, pointed, {"Bridge": {"B5": "2025-Q2", "B6": "2025-Q3"}}, bake=True)
+    calc = engine.calculate(pointed)
+    assert calc.ok, calc.issues[:3]
+    current = {calc.values.get(("Bridge", f"H{r}")): calc.values.get(("Bridge", f"J{r}"))
+               for r in range(FIRST + 1, FIRST + 80)}
+    assert current["revenue.colocation"] == 15_000_000
+    assert current["gross_profit.colocation"] == 15_000_000 - 11_100_000
+    assert current["check.revenue"] == 0  # the segments tie to the filing's consolidated revenue
+    assert current["warrant_fair_value_change"] == -74_900_000  # a loss, in the bridge's sign

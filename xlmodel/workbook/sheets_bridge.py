@@ -6,7 +6,7 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.core import bridge
-from xlmodel.data.embedded import company_name, company_quarters
+from xlmodel.data.embedded import company_quarters
 from xlmodel.workbook.layout import Styles, header
 
 TICKER = "CORZ"
@@ -18,7 +18,11 @@ KEYS = (
     + [f"reported.{name}" for name in bridge.REPORTED]
 )
 WALK_ROWS = 2 + len(SEGMENTS) + len(bridge.LINES)
-FIRST = 4  # first item row (0-based)
+FIRST = 8  # first item row (0-based); the selectors sit above
+
+
+COMPANY_ROWS = 5000  # Data_Company rows the lookups read
+LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_key": 6, "company_value": 7}
 
 
 def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
@@ -32,41 +36,57 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
         ws.set_column(key_col + 2, key_col + 2, 15)
     ws.set_column(3, 3, 2)
     ws.set_column(10, 10, 2)
-    ws.set_column(14, 15, 15)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.write_string(0, 0, f"Segment bridge: {company_name(TICKER)}, {prior.period} and {current.period}", styles.title)
-    ws.write_string(1, 0, "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive). "
-                    "A blank value is an item not reported yet: the check rows show what is left to itemise.",
-                    styles.note)
-    last = _write_items(ws, wb, styles, prior, current)
+    ws.write_string(0, 0, "Segment bridge: pick a ticker and two calendar quarters in Data_Company", styles.title)
+    ws.write_string(1, 0, "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive), looked "
+                    "up in Data_Company, where each row names its filing or release. A blank is an item not in the "
+                    "data: the check rows show what is left to itemise.", styles.note)
+    _write_selectors(ws, wb, styles, prior.period_end, current.period_end)
+    last = _write_items(ws, wb, styles)
     keys = xl_range_abs(FIRST, 0, last, 0)
-    for i, (title, values_col) in enumerate(((prior.period, 1), (current.period, 2))):
+    for i, values_col in enumerate((1, 2)):
         values = xl_range_abs(FIRST, values_col, last, values_col)
-        _write_spill(ws, styles, 4 + 3 * i, f"Bridge {title}", f"=SEGMENT_BRIDGE({keys},{values})", 60)
+        _write_spill(ws, styles, 4 + 3 * i, ("Bridge: prior quarter", "Bridge: current quarter")[i],
+                     f"=SEGMENT_BRIDGE({keys},{values})", 60)
     walk_col = 11
-    _write_spill(ws, styles, walk_col, f"Walk {prior.period} to {current.period}",
+    _write_spill(ws, styles, walk_col, "Walk: prior to current quarter",
                  f"=SEGMENT_WALK({keys},{xl_range_abs(FIRST, 1, last, 1)},{xl_range_abs(FIRST, 2, last, 2)})",
                  WALK_ROWS)
-    _waterfall(ws, wb, styles, walk_col, f"Net income walk, {prior.period} to {current.period} (USD)")
+    _waterfall(ws, wb, styles, walk_col, "Net income walk, prior to current quarter (USD)")
 
 
-def _write_items(ws, wb: Workbook, styles: Styles, prior, current) -> int:
-    header(ws, styles, FIRST - 1, ["item key", prior.period, current.period])
-    amount = styles.get("input", "usd")
+def _calendar_quarter(period_end: str) -> str:
+    return f"{period_end[:4]}-Q{(int(period_end[5:7]) - 1) // 3 + 1}"
+
+
+def _write_selectors(ws, wb: Workbook, styles: Styles, prior_end: str, current_end: str) -> None:
+    """Ticker and quarters the bridge reads, as named input cells."""
+    for r, (label, name, value) in enumerate((
+            ("Ticker", "bridge_ticker", TICKER),
+            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", _calendar_quarter(prior_end)),
+            ("Current quarter (calendar)", "bridge_current_quarter", _calendar_quarter(current_end)))):
+        ws.write_string(3 + r, 0, label, styles.label)
+        ws.write_string(3 + r, 1, value, styles.get("input", "text"))
+        wb.define_name(name, f"='{ws.name}'!{xl_range_abs(3 + r, 1, 3 + r, 1)}")
+    for name, col in LOOKUP_COLUMNS.items():
+        wb.define_name(name, f"='Data_Company'!{xl_range_abs(1, col, COMPANY_ROWS, col)}")
+
+
+def _write_items(ws, wb: Workbook, styles: Styles) -> int:
+    header(ws, styles, FIRST - 1, ["item key"])
+    ws.write_formula(FIRST - 1, 1, "=bridge_prior_quarter", styles.header)
+    ws.write_formula(FIRST - 1, 2, "=bridge_current_quarter", styles.header)
+    amount = styles.get("link", "usd")
     for i, key in enumerate(KEYS):
         ws.write_string(FIRST + i, 0, key, styles.get("input", "text"))
-        for col, quarter in ((1, prior), (2, current)):
-            value = quarter.items.get(key)
-            if value is None:
-                ws.write_blank(FIRST + i, col, None, amount)
-            else:
-                ws.write_number(FIRST + i, col, value, amount)
+        key_cell = xl_rowcol_to_cell(FIRST + i, 0, col_abs=True)
+        for col, quarter in ((1, "bridge_prior_quarter"), (2, "bridge_current_quarter")):
+            match = f"company_ticker,bridge_ticker,company_quarter,{quarter},company_key,{key_cell}"
+            ws.write_formula(FIRST + i, col, f'=IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))', amount)
     last = FIRST + len(KEYS) - 1
-    for col, quarter in ((1, prior), (2, current)):
-        ws.write_string(last + 2 + col, 0, f"Source {quarter.period}: {quarter.source}", styles.note)
-        if quarter.notes:
-            ws.write_string(last + 4 + col, 0, f"Note {quarter.period}: {quarter.notes}", styles.note)
+    ws.write_string(last + 2, 0, "Where each number comes from: the url, accession and concept columns of "
+                    "Data_Company, and the Sources sheet.", styles.note)
     wb.define_name("bridge_item_keys", f"='{ws.name}'!{xl_range_abs(FIRST, 0, last, 0)}")
     wb.define_name("bridge_prior_values", f"='{ws.name}'!{xl_range_abs(FIRST, 1, last, 1)}")
     wb.define_name("bridge_current_values", f"='{ws.name}'!{xl_range_abs(FIRST, 2, last, 2)}")
