@@ -20,7 +20,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, recorded  # noqa: E402
+from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, instances, recorded  # noqa: E402
 from replay_server import ReplayServer  # noqa: E402
 
 from xlmodel.data.sec import CIKS, padded  # noqa: E402
@@ -35,6 +35,9 @@ def all_tickers() -> dict:
             **CORZ_SUBMISSIONS, "cik": str(cik)}))
         routes.setdefault(f"{BASES['sec_data']}/api/xbrl/companyfacts/{padded(cik)}.json",
                           httpx.Response(200, json={**CORZ_FACTS, "cik": cik}))
+        for url, response in instances().items():  # and the same four filings' instances
+            if "/1839341/" in url:
+                routes.setdefault(url.replace("/1839341/", f"/{cik}/"), response)
     return routes
 
 
@@ -44,8 +47,10 @@ def run(label: str, book: Path, server: ReplayServer, cache: Path) -> None:
     report = refresh_workbook(book, environ=server.environ(), cache_dir=cache, tickers=tuple(CIKS))
     wall = time.perf_counter() - t0
     statuses = server.statuses[start_req:]
+    failed_filings = sum(1 for o in report.outcomes for b in o.blocks for p in b.provenance if p.status == "failed")
     print(f"{label:<22} {wall:6.2f} s  requests {len(statuses):3d}  full downloads {statuses.count(200):3d}  "
-          f"revalidated (304) {statuses.count(304):3d}  failures {len(report.failures)}")
+          f"revalidated (304) {statuses.count(304):3d}  failed sources {len(report.failures)}  "
+          f"failed filings {failed_filings}")
 
 
 def main() -> None:
