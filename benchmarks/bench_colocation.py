@@ -53,15 +53,15 @@ def best(fn, repeat: int = 5) -> float:
 
 
 def main() -> None:
-    ours = lambda: colocation.revenue_schedule(rfs, mw, rate, starts, ends)  # noqa: E731
-    ours_esc = lambda: colocation.revenue_schedule(rfs, mw, rate, starts, ends, 0.03)  # noqa: E731
+    ours = lambda: colocation.revenue_schedule(rfs, mw, rate, starts, ends)
+    ours_esc = lambda: colocation.revenue_schedule(rfs, mw, rate, starts, ends, 0.03)
     np.testing.assert_allclose(ours(), plain_numpy(), rtol=1e-9)
     np.testing.assert_allclose(ours_esc(), plain_numpy_escalator(), rtol=1e-9)
     print(f"revenue schedule, {BLOCKS:,} blocks x {PERIODS} quarterly periods, one call (best of 5)")
     for label, a, b in (("no escalator", ours, plain_numpy), ("3% escalator", ours_esc, plain_numpy_escalator)):
         t_a, t_b = best(a), best(b)
         print(f"  {label:<13} xlmodel {t_a * 1e3:8.2f} ms   plain numpy {t_b * 1e3:8.2f} ms   ratio {t_a / t_b:5.2f}")
-    serial = lambda d: (d.astype(np.int64) + 25_569).astype(float)  # noqa: E731
+    serial = lambda d: (d.astype(np.int64) + 25_569).astype(float)
     args = ([[v] for v in serial(rfs)], [[v] for v in mw], [[v] for v in rate],
             [[v] for v in serial(starts)], [[v] for v in serial(ends)], 0.03)
     t_call = best(lambda: call("COLO_REVENUE_SCHEDULE", *args))

@@ -20,12 +20,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, instances, recorded  # noqa: E402
-from replay_server import ReplayServer  # noqa: E402
+from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, instances, recorded
+from replay_server import ReplayServer
 
-from xlmodel.data.sec import CIKS, padded  # noqa: E402
-from xlmodel.workbook.refresh import refresh_workbook  # noqa: E402
-from xlmodel.workbook.template import build_template  # noqa: E402
+from xlmodel.data.sec import CIKS, padded
+from xlmodel.workbook.refresh import refresh_workbook
+from xlmodel.workbook.template import build_template
 
 
 def all_tickers() -> dict:

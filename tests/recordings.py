@@ -122,7 +122,7 @@ ENVIRON = {
 
 def recorded() -> dict[str, httpx.Response | Callable[[httpx.Request], httpx.Response]]:
     """URL (without query) -> response, for every request a full refresh of CORZ and IREN makes."""
-    j = lambda obj: httpx.Response(200, json=obj)  # noqa: E731
+    j = lambda obj: httpx.Response(200, json=obj)
     m, s = BASES["mempool"], BASES["sec_data"]
     return {
         f"{m}/v1/mining/hashrate/1y": j(MEMPOOL_HASHRATE),
@@ -269,7 +269,7 @@ IREN_10K_FY25 = _iren("20250630", [
 
 def instances() -> dict[str, httpx.Response]:
     a = BASES["sec_archives"] + "/Archives/edgar/data"
-    xml = lambda content: httpx.Response(200, content=content, headers={"content-type": "application/xml"})  # noqa
+    xml = lambda content: httpx.Response(200, content=content, headers={"content-type": "application/xml"})
     return {
         f"{a}/1839341/000162828025046300/core-20250930_htm.xml": xml(CORZ_Q3_25),
         f"{a}/1839341/000162828025037000/core-20250630_htm.xml": xml(CORZ_Q2_25),

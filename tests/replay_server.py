@@ -31,7 +31,7 @@ class ReplayServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 server.requests.append((path, self.headers.get("If-None-Match")))
                 response = server.by_path.get(path)

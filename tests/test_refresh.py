@@ -161,7 +161,7 @@ def test_retries_honour_retry_after_then_succeed():
 
 
 def test_retry_after_as_http_date_and_cap():
-    future = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    future = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert 25 <= retry_after_seconds(future, 1.0) <= 31
     assert retry_after_seconds("3600", 1.0) == 60.0
     assert retry_after_seconds(None, 2.0) == 2.0
@@ -271,7 +271,7 @@ def test_a_failing_source_keeps_its_previous_data_and_the_others_update(book, so
     assert failed == expected
     sheet = {"network": NETWORK, "prices": PRICES, "sec": COMPANY}[source]
     if source == "sec":
-        corz = lambda rows: [r for r in rows if r and r[0] == "CORZ"]  # noqa: E731
+        corz = lambda rows: [r for r in rows if r and r[0] == "CORZ"]
         assert corz(read_sheet(book, COMPANY)) == corz(before[COMPANY])
     else:
         assert read_sheet(book, sheet) == before[sheet]

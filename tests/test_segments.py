@@ -13,7 +13,6 @@ from recordings import (
     IREN_10K_FY25,
     IREN_Q3_FY25,
     Replay,
-    recorded,
 )
 
 from xlmodel.core import bridge

@@ -143,7 +143,7 @@ def test_every_xlmodel_cell_equals_the_python_api(template, calculated):
 def test_bridge_sheet_walk_ties_and_feeds_the_waterfall(calculated):
     from xlmodel.workbook.sheets_bridge import FIRST, WALK_ROWS
 
-    col = lambda c, r: calculated.values.get(("Bridge", f"{get_column_letter(c + 1)}{r + 1}"))  # noqa: E731
+    col = lambda c, r: calculated.values.get(("Bridge", f"{get_column_letter(c + 1)}{r + 1}"))
     walk = [col(13, r) for r in range(FIRST, FIRST + WALK_ROWS)]
     assert col(11, FIRST) == "net_income.prior" and col(11, FIRST + WALK_ROWS - 1) == "net_income.current"
     assert walk[0] + sum(walk[1:-1]) == walk[-1]

@@ -91,7 +91,7 @@ def latest_and_series(latest: dict[str, tuple[float, str]], series: list, adjust
                       series_url: str, source: str, status: str = "ok", detail: str = "") -> list[Block]:
     """The Data_Network blocks from latest values and series (also used for the offline snapshot)."""
     latest_rows = [[key, value, None, retrieved, url] for key, (value, url) in latest.items()]
-    prov = lambda block, url, n: Provenance(NETWORK, block, source, url, retrieved, status, n, detail)  # noqa: E731
+    prov = lambda block, url, n: Provenance(NETWORK, block, source, url, retrieved, status, n, detail)
     return [
         Block(NETWORK, "latest", [], latest_rows,
               [prov("latest", ", ".join(dict.fromkeys(url for _, url in latest.values())), len(latest_rows))]),

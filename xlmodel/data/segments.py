@@ -23,11 +23,11 @@ COST_CONCEPTS = ("us-gaap:CostOfGoodsAndServiceExcludingDepreciationDepletionAnd
                  "us-gaap:CostOfRevenue", "us-gaap:CostOfGoodsAndServicesSold")
 DEFAULT_AXES = ("srt:ProductOrServiceAxis", "us-gaap:StatementBusinessSegmentsAxis")
 GENERIC_MEMBERS = [  # (pattern on the member's local name, segment); first match wins
-    (re.compile(r"selfmining|self_mining", re.I), "self_mining"),
-    (re.compile(r"colocation|hpc|highdensity|datacent", re.I), "colocation"),
-    (re.compile(r"aicloud|gpu|cloud", re.I), "ai_cloud"),
-    (re.compile(r"hosted|hosting", re.I), "hosted_mining"),
-    (re.compile(r"mining", re.I), "self_mining"),
+    (re.compile(r"selfmining|self_mining", re.IGNORECASE), "self_mining"),
+    (re.compile(r"colocation|hpc|highdensity|datacent", re.IGNORECASE), "colocation"),
+    (re.compile(r"aicloud|gpu|cloud", re.IGNORECASE), "ai_cloud"),
+    (re.compile(r"hosted|hosting", re.IGNORECASE), "hosted_mining"),
+    (re.compile(r"mining", re.IGNORECASE), "self_mining"),
 ]
 
 

@@ -35,7 +35,7 @@ COMPANY_HEADER = ["ticker", "fiscal_year", "fiscal_period", "calendar_quarter", 
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass

@@ -42,4 +42,4 @@ def unix_date(value: Any, name: str, where: str) -> str:
     if seconds > 1e11:  # milliseconds: 1e11 s is the year 5138
         seconds /= 1000.0
     plausible(seconds, 1_230_768_000, 4_102_444_800, name, where)  # 2009-01-01 .. 2100-01-01
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()

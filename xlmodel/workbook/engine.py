@@ -298,7 +298,7 @@ def _spills_to_widen(calc: Calculation, work: Path, model, solution) -> dict[tup
 
 
 def _split(address: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letters, row = coordinate_from_string(address)
     return column_index_from_string(letters), row

@@ -25,10 +25,12 @@ from xlmodel.data.tables import (
     PRICES,
     SERIES_COLUMN,
     SETTINGS,
-    SOURCES as SOURCES_SHEET,
     SOURCES_HEADER,
     Block,
     now_utc,
+)
+from xlmodel.data.tables import (
+    SOURCES as SOURCES_SHEET,
 )
 from xlmodel.workbook.datasheets import read_sheet, write_sheets
 

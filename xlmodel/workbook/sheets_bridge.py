@@ -124,7 +124,7 @@ def _waterfall(ws, wb: Workbook, styles: Styles, walk_col: int, title: str) -> N
     ws.set_column(c0 + 1, c0 + len(HELPERS) - 1, 13)
     last = FIRST + WALK_ROWS - 1
     fmt = styles.get("formula", "usd")
-    cell = lambda r, i: xl_rowcol_to_cell(r, c0 + i)  # noqa: E731
+    cell = lambda r, i: xl_rowcol_to_cell(r, c0 + i)
     for r in range(FIRST, last + 1):
         total = r in (FIRST, last)
         before_f = "=0" if total else f"={cell(r - 1, 2)}"
