@@ -59,6 +59,13 @@ class Calculation:
     def value(self, sheet: str, address: str) -> Any:
         return self.values[(sheet, address)]
 
+    def by_sheet(self) -> dict[str, dict[str, Any]]:
+        """Computed values as sheet -> address -> value, the shape ``xlsxpatch.store_values`` takes."""
+        out: dict[str, dict[str, Any]] = {}
+        for (sheet, address), value in self.values.items():
+            out.setdefault(sheet, {})[address] = value
+        return out
+
     @property
     def ok(self) -> bool:
         return not self.issues
@@ -305,12 +312,6 @@ def _split(address: str) -> tuple[int, int]:
 
 
 def write_calculated(calc: Calculation, out: Path, source: Path | None = None, bake: bool = False) -> Path:
-    """Write a copy of the workbook with every computed value stored in its cells."""
-    values: dict[str, dict[str, Any]] = {}
-    for (sheet, address), value in calc.values.items():
-        values.setdefault(sheet, {})[address] = value
-    src = Path(source or calc.path)
-    tmp = Path(out).with_name(f".{Path(out).name}.tmp")
-    xlsxpatch.store_values(src, tmp, values, bake=bake, widen=calc.spills)
-    os.replace(tmp, out)
+    """Write a copy of the workbook with every computed value stored in its cells (atomically)."""
+    xlsxpatch.store_values(Path(source or calc.path), Path(out), calc.by_sheet(), bake=bake, widen=calc.spills)
     return Path(out)

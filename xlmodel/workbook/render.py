@@ -39,12 +39,9 @@ def render_png(calc: Calculation, workbook: Path, out: Path, sheet: str | None =
     """Write a PNG of ``sheet`` (default: the workbook's active sheet) with computed values."""
     office = _tool("soffice", "libreoffice")
     pdftoppm = _tool("pdftoppm")
-    values: dict[str, dict] = {}
-    for (sh, address), value in calc.values.items():
-        values.setdefault(sh, {})[address] = value
     with tempfile.TemporaryDirectory(prefix="xlmodel-render-") as tmp:
         baked = Path(tmp) / "render.xlsx"
-        xlsxpatch.store_values(workbook, baked, values, bake=True, widen=calc.spills)
+        xlsxpatch.store_values(workbook, baked, calc.by_sheet(), bake=True, widen=calc.spills)
         _show_only(baked, sheet)
         subprocess.run(
             [office, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
