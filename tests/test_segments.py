@@ -37,7 +37,7 @@ def filing_facts(filings):
 
 @pytest.fixture(scope="module")
 def corz():
-    return segments.extract("CORZ", 1839341, filing_facts(CORZ_FILINGS), 12)
+    return segments.extract("CORZ", filing_facts(CORZ_FILINGS), 12)
 
 
 def values(extracted):
@@ -74,7 +74,7 @@ def test_segments_tie_to_the_consolidated_totals_of_the_same_filing(corz, end):
 
 
 def test_fiscal_year_ending_in_june():
-    extracted = segments.extract("IREN", 1878848, filing_facts([
+    extracted = segments.extract("IREN", filing_facts([
         ("0001878848-25-000050", "10-K", "2025-08-28", IREN_10K_FY25),
         ("0001878848-25-000020", "10-Q", "2025-05-14", IREN_Q3_FY25),
     ]), 6)

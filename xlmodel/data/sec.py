@@ -142,7 +142,7 @@ def fiscal_labels(end: dt.date, fye_month: int) -> tuple[int, str, str]:
 
 
 def company_rows(ticker: str, cik: int, facts_payload: Any, fye_month: int, filings: list[Filing],
-                 archives_url: str, where: str) -> tuple[list[list[Any]], list[Provenance]]:
+                 archives_url: str, where: str, retrieved: str = "") -> tuple[list[list[Any]], list[Provenance]]:
     """Data_Company rows (one per quarter and key) and one provenance line per concept used."""
     docs = {f.accession: f for f in filings}
     rows, used = [], {}
@@ -159,8 +159,11 @@ def company_rows(ticker: str, cik: int, facts_payload: Any, fye_month: int, fili
                          sign * value, "USD", concept, "", fact.accession, fact.form, fact.filed, url])
             used.setdefault((concept, fact.accession), (fact, how, url))
     rows.sort(key=lambda r: (r[5], r[6]))
-    return rows, [Provenance(COMPANY, ticker, PROVIDER, url, "", "ok", 0, how, fact.accession, fact.form,
-                             fact.filed, concept) for (concept, _), (fact, how, url) in sorted(used.items())]
+    return rows, [
+        Provenance(COMPANY, ticker, PROVIDER, url, retrieved, "ok",
+                   sum(1 for r in rows if r[9] == concept and r[11] == fact.accession), how, fact.accession,
+                   fact.form, fact.filed, concept)
+        for (concept, _), (fact, how, url) in sorted(used.items())]
 
 
 def filing_url(archives_url: str, cik: int, accession: str, filing: Filing | None) -> str:
@@ -193,7 +196,7 @@ def fetch_segments(archives: Fetcher, ticker: str, cik: int, filings: list[Filin
                                          "XBRL instance"))
             continue
         read.append(segments.FilingFacts(filing.accession, filing.form, filing.filed, url, facts))
-    extracted = segments.extract(ticker, cik, read, fye_month)
+    extracted = segments.extract(ticker, read, fye_month)
     for f in read:
         n = sum(1 for r in extracted.rows if r[11] == f.accession)
         provenance.append(Provenance(COMPANY, f"{ticker} segments", PROVIDER, f.url, retrieved, "ok", n,
@@ -213,11 +216,9 @@ def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
     sub_path, facts_path = f"submissions/{padded(cik)}.json", f"api/xbrl/companyfacts/{padded(cik)}.json"
     fye_month, filings = parse_submissions(data.json(sub_path), f"sec {sub_path}")
     rows, provenance = company_rows(ticker, cik, data.json(facts_path), fye_month, filings, archives_url,
-                                    f"sec {facts_path}")
+                                    f"sec {facts_path}", retrieved)
     if not rows:
         raise SourceError(f"sec {facts_path}: no quarterly facts for any bridge concept")
-    for p in provenance:
-        p.retrieved, p.rows = retrieved, sum(1 for r in rows if r[9] == p.concept and r[11] == p.accession)
     head = Provenance(COMPANY, ticker, PROVIDER, data.url(facts_path), retrieved, "ok", len(rows),
                       f"{len(filings)} 10-Q/10-K filings listed; fiscal year ends month {fye_month}")
     if archives is not None:

@@ -82,7 +82,7 @@ def _single_axis_member(fact: xbrl.Fact, axes: tuple[str, ...]) -> tuple[str, st
     return None
 
 
-def extract(ticker: str, cik: int, filings: list[FilingFacts], fye_month: int) -> Extracted:
+def extract(ticker: str, filings: list[FilingFacts], fye_month: int) -> Extracted:
     """Segment rows (revenue.<segment>, cost_of_revenue.<segment>) per fiscal quarter, with provenance."""
     rules = mapping(ticker)
     series: dict[tuple[str, str, str, str], list[sec.Fact]] = {}  # (key, axis, member, concept) -> facts
@@ -109,7 +109,7 @@ def extract(ticker: str, cik: int, filings: list[FilingFacts], fye_month: int) -
                 unmapped.setdefault(axis_member[1], filing.accession)
                 continue
             series.setdefault((f"{kind}.{segment}", *axis_member, fact.concept), []).append(record)
-    rows = _rows(ticker, cik, series, rules, fye_month, urls)
+    rows = _rows(ticker, series, rules, fye_month, urls)
     totals = {}
     for (kind, concept), facts in consolidated.items():
         for end, (_start, value, _fact, _how) in sec.quarterly(facts).items():
@@ -117,7 +117,7 @@ def extract(ticker: str, cik: int, filings: list[FilingFacts], fye_month: int) -
     return Extracted(rows, unmapped, totals)
 
 
-def _rows(ticker, cik, series, rules: Mapping, fye_month: int, urls: dict[str, str]) -> list[list]:
+def _rows(ticker, series, rules: Mapping, fye_month: int, urls: dict[str, str]) -> list[list]:
     """One row per (key, quarter), from the highest-priority axis that has it.
 
     Members of that axis mapped to the same segment are summed (and named together); a
