@@ -114,6 +114,14 @@ def write_rows(ws: Worksheet, wb: Workbook, styles: Styles, first_row: int, rows
     return names
 
 
+def model_sheet(ws: Worksheet, styles: Styles, title: str, note: str) -> None:
+    """A model sheet's title and note in A1:A2, printed landscape, one page wide."""
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, title, styles.title)
+    ws.write_string(1, 0, note, styles.note)
+
+
 def header(ws: Worksheet, styles: Styles, row: int, titles: list[str]) -> None:
     for c, t in enumerate(titles):
         ws.write_string(row, c, t, styles.header)

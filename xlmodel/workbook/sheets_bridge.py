@@ -7,7 +7,7 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.core import bridge
 from xlmodel.data.embedded import company_quarters
-from xlmodel.workbook.layout import Styles, header
+from xlmodel.workbook.layout import Styles, header, model_sheet
 
 TICKER = "CORZ"
 SEGMENTS = ["self_mining", "hosted_mining", "colocation"]
@@ -36,12 +36,10 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
         ws.set_column(key_col + 2, key_col + 2, 15)
     ws.set_column(3, 3, 2)
     ws.set_column(10, 10, 2)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.write_string(0, 0, "Segment bridge: pick a ticker and two calendar quarters in Data_Company", styles.title)
-    ws.write_string(1, 0, "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive), looked "
-                    "up in Data_Company, where each row names its filing or release. A blank is an item not in the "
-                    "data: the check rows show what is left to itemise.", styles.note)
+    model_sheet(ws, styles, "Segment bridge: pick a ticker and two calendar quarters in Data_Company",
+                "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive), looked up in "
+                "Data_Company, where each row names its filing or release. A blank is an item not in the data: "
+                "the check rows show what is left to itemise.")
     _write_selectors(ws, wb, styles, prior.period_end, current.period_end)
     last = _write_items(ws, wb, styles)
     keys = xl_range_abs(FIRST, 0, last, 0)

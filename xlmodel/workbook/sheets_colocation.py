@@ -7,7 +7,7 @@ import datetime as dt
 from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook.layout import Row, Styles, header, write_rows
+from xlmodel.workbook.layout import Row, Styles, header, model_sheet, write_rows
 
 CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production update)"
 CORZ_Q1_25 = "https://www.businesswire.com/ (Core Scientific Q1-2025 results, 7 May 2025)"
@@ -126,11 +126,9 @@ def write_colocation(ws, wb: Workbook, styles: Styles) -> None:
     ws.set_column(0, 0, 16)
     ws.set_column(1, 2, 12)
     ws.set_column(3, 9, 19)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.write_string(0, 0, "Colocation: billable MW, revenue and what a MW earns", styles.title)
-    ws.write_string(1, 0, "RFS schedule, rate and escalator on the Inputs sheet. A block bills from its RFS date at "
-                    "rate x 12 / 365 per day.", styles.note)
+    model_sheet(ws, styles, "Colocation: billable MW, revenue and what a MW earns",
+                "RFS schedule, rate and escalator on the Inputs sheet. A block bills from its RFS date at "
+                "rate x 12 / 365 per day.")
     end_row = _write_quarters(ws, wb, styles, 3)
     _write_peer_table(ws, styles, end_row + 2)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook.layout import Row, Styles, header, write_rows
+from xlmodel.workbook.layout import Row, Styles, header, model_sheet, write_rows
 
 CORZ_Q4_24 = "https://www.businesswire.com/news/home/20250226/en/ (Core Scientific Q4-2024 results, 26 Feb 2025)"
 CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production update: fleet efficiency 26.85 J/TH)"
@@ -125,10 +125,8 @@ def write_mining(ws, wb: Workbook, styles: Styles) -> None:
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 20)
     ws.set_column(3, 3, 48)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.write_string(0, 0, "Mining economics", styles.title)
-    ws.write_string(1, 0, "Every number below is a formula over the Inputs sheet, computed by xlmodel.", styles.note)
+    model_sheet(ws, styles, "Mining economics",
+                "Every number below is a formula over the Inputs sheet, computed by xlmodel.")
     header(ws, styles, 3, ["Network and fleet", "value", "unit", "how"])
     rows = _mining_rows()
     write_rows(ws, wb, styles, 4, rows)
