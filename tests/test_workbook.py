@@ -151,6 +151,7 @@ def test_bridge_sheet_walk_ties_and_feeds_the_waterfall(calculated):
     bridges = {col(7, r): col(9, r) for r in range(FIRST, FIRST + 60) if col(7, r)}
     assert bridges["net_income"] == walk[-1]
     assert abs(bridges["check.revenue"]) < 150_000  # the embedded quarter's segments tie to its total
+    assert abs(bridges["check.gross_profit"]) < 150_000  # and its segment costs to its reported gross profit
 
 
 def _analyst_book(path: Path) -> Path:

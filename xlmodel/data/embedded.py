@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -17,6 +18,11 @@ class Quarter:
     items: dict[str, float]
     source: str
     notes: str = ""
+    item_sources: dict[str, str] = field(default_factory=dict)
+
+    def source_of(self, key: str) -> str:
+        """Where one item comes from: its own source if it has one, else the quarter's."""
+        return self.item_sources.get(key, self.source)
 
 
 @cache
@@ -31,7 +37,7 @@ def company_quarters(ticker: str) -> list[Quarter]:
     """The company's embedded quarters, oldest first."""
     return [
         Quarter(q["period"], q["period_end"], {k: float(v) for k, v in q["items"].items()}, q["source"],
-                q.get("notes", ""))
+                q.get("notes", ""), q.get("item_sources", {}))
         for q in _company(ticker)["quarters"]
     ]
 
@@ -41,15 +47,20 @@ def company_name(ticker: str) -> str:
 
 
 def company_rows(ticker: str) -> list[list]:
-    """The embedded quarters as Data_Company rows (columns of ``tables.COMPANY_HEADER``)."""
-    import re
+    """The embedded quarters as Data_Company rows (columns of ``tables.COMPANY_HEADER``).
 
+    The form column says what the figure was read from: the results release, or the
+    segment note of the quarter's 10-Q (10-K for a fourth quarter).
+    """
     rows = []
     for q in company_quarters(ticker):
         end = q.period_end
         year, month = int(end[:4]), int(end[5:7])
-        url = (re.search(r"https://\S+", q.source) or [q.source])[0]
+        filing = "10-K segment note" if q.period.startswith("Q4") else "10-Q segment note"
         for key, value in q.items.items():
+            source = q.source_of(key)
+            url = (re.search(r"https://\S+", source) or [source])[0]
+            form = filing if key in q.item_sources else "results release"
             rows.append([ticker.upper(), year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "", end, key, value,
-                         "USD", "", "", "", "results release", "", url])
+                         "USD", "", "", "", form, "", url])
     return rows

@@ -140,6 +140,6 @@ def snapshot_outcomes(only: tuple[str, ...], tickers: tuple[str, ...]) -> list[O
                 outcomes.append(Outcome(f"sec:{ticker}", error="no embedded snapshot for this ticker", skipped=True))
                 continue
             prov = Provenance(COMPANY, ticker, "snapshot", rows[-1][14], snap["company"]["as_of"], "offline",
-                              len(rows), "embedded snapshot: figures from results releases")
+                              len(rows), "embedded snapshot: figures from results releases and segment notes")
             outcomes.append(Outcome(f"sec:{ticker}", [Block(COMPANY, ticker, [], rows, [prov])]))
     return outcomes
