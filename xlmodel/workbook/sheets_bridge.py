@@ -51,7 +51,7 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
     _write_spill(ws, styles, walk_col, "Walk: prior to current quarter",
                  f"=SEGMENT_WALK({keys},{xl_range_abs(FIRST, 1, last, 1)},{xl_range_abs(FIRST, 2, last, 2)})",
                  WALK_ROWS)
-    _waterfall(ws, wb, styles, walk_col, "Net income walk, prior to current quarter (USD)")
+    _waterfall(ws, wb, styles, walk_col, "Net income walk of the items given, prior to current quarter (USD)")
 
 
 def _calendar_quarter(period_end: str) -> str:
