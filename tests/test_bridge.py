@@ -145,11 +145,21 @@ def test_embedded_core_scientific_quarters_reproduce_reported_gross_profit_withi
     assert q4["gross_profit.colocation"] == pytest.approx(14_260_000)
 
 
-def test_every_embedded_item_names_a_web_source():
+def test_every_embedded_item_names_a_web_source_and_its_document():
+    forms = set()
     for q in company_quarters("CORZ"):
         assert set(q.item_sources) <= set(q.items), q.period
         for key in q.items:
-            assert "https://" in q.source_of(key), (q.period, key)
+            source = q.source_of(key)
+            assert source.url.startswith("https://") and " " not in source.url, (q.period, key)
+            forms.add(source.form)
+    assert forms == {"results release", "10-Q segment note", "10-K segment note"}
+
+
+def test_reported_operating_income_checks_the_lines_above_it():
+    r = rows_of({"revenue.colocation": 100.0, "cost_of_revenue.colocation": 40.0, "sga": 25.0,
+                 "reported.operating_income": 36.0})
+    assert r["operating_income"] == 35.0 and r["check.operating_income"] == -1.0
 
 
 # --- the Excel functions -------------------------------------------------------------------------

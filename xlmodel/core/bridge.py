@@ -13,7 +13,8 @@ Vocabulary
 ``stock_based_compensation`` (already inside SG&A or cost of revenue: an add-back only),
 ``adjustment.<name>`` (company-specific adjusted-EBITDA items, added as given),
 ``reported.net_income``, ``reported.adjusted_ebitda``, and (xlmodel's additions, to tie a
-partial set of inputs step by step) ``reported.revenue``, ``reported.gross_profit``.
+partial set of inputs step by step) ``reported.revenue``, ``reported.gross_profit``,
+``reported.operating_income``.
 Each reported value adds a ``check.*`` row: computed minus reported.
 
 Arithmetic
@@ -53,8 +54,8 @@ BELOW_THE_LINE = {
     "income_tax": ("Income tax", -1),
 }
 ADD_BACK_ONLY = {"stock_based_compensation": "Stock-based compensation"}
-REPORTED = {"revenue": "revenue", "gross_profit": "gross profit", "net_income": "net income",
-            "adjusted_ebitda": "adjusted EBITDA"}
+REPORTED = {"revenue": "revenue", "gross_profit": "gross profit", "operating_income": "operating income",
+            "net_income": "net income", "adjusted_ebitda": "adjusted EBITDA"}
 NON_NEGATIVE = {"depreciation_amortization", "sga", "impairment", "interest_expense", "stock_based_compensation"}
 LINES = {**OPERATING_LINES, **BELOW_THE_LINE}
 
@@ -133,8 +134,8 @@ def bridge(items: Mapping[str, float]) -> list[Row]:
     net = operating + _lines(rows, items, BELOW_THE_LINE)
     rows.append(Row("net_income", "Net income (loss)", net))
     rows += _adjusted_ebitda(items, net)
-    rows += _checks(items, {"revenue": total_revenue, "gross_profit": gross, "net_income": net,
-                            "adjusted_ebitda": rows[-1].value})
+    rows += _checks(items, {"revenue": total_revenue, "gross_profit": gross, "operating_income": operating,
+                            "net_income": net, "adjusted_ebitda": rows[-1].value})
     return rows
 
 

@@ -10,6 +10,14 @@ from importlib import resources
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a figure was read: a web address and the document it stands for."""
+
+    url: str
+    form: str = "results release"
+
+
+@dataclass(frozen=True)
 class Quarter:
     """One reported quarter in the bridge vocabulary, with where its figures come from."""
 
@@ -18,11 +26,13 @@ class Quarter:
     items: dict[str, float]
     source: str
     notes: str = ""
-    item_sources: dict[str, str] = field(default_factory=dict)
+    item_sources: dict[str, Source] = field(default_factory=dict)
 
-    def source_of(self, key: str) -> str:
-        """Where one item comes from: its own source if it has one, else the quarter's."""
-        return self.item_sources.get(key, self.source)
+    def source_of(self, key: str) -> Source:
+        """Where one item comes from: its own source if it has one, else the quarter's release."""
+        if key in self.item_sources:
+            return self.item_sources[key]
+        return Source((re.search(r"https://\S+", self.source) or [self.source])[0])
 
 
 @cache
@@ -37,7 +47,7 @@ def company_quarters(ticker: str) -> list[Quarter]:
     """The company's embedded quarters, oldest first."""
     return [
         Quarter(q["period"], q["period_end"], {k: float(v) for k, v in q["items"].items()}, q["source"],
-                q.get("notes", ""), q.get("item_sources", {}))
+                q.get("notes", ""), {k: Source(**s) for k, s in q.get("item_sources", {}).items()})
         for q in _company(ticker)["quarters"]
     ]
 
@@ -49,18 +59,15 @@ def company_name(ticker: str) -> str:
 def company_rows(ticker: str) -> list[list]:
     """The embedded quarters as Data_Company rows (columns of ``tables.COMPANY_HEADER``).
 
-    The form column says what the figure was read from: the results release, or the
-    segment note of the quarter's 10-Q (10-K for a fourth quarter).
+    The form column says what each figure was read from (a results release, or the segment
+    note of a 10-Q or 10-K); the url column where.
     """
     rows = []
     for q in company_quarters(ticker):
         end = q.period_end
         year, month = int(end[:4]), int(end[5:7])
-        filing = "10-K segment note" if q.period.startswith("Q4") else "10-Q segment note"
         for key, value in q.items.items():
             source = q.source_of(key)
-            url = (re.search(r"https://\S+", source) or [source])[0]
-            form = filing if key in q.item_sources else "results release"
             rows.append([ticker.upper(), year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "", end, key, value,
-                         "USD", "", "", "", form, "", url])
+                         "USD", "", "", "", source.form, "", source.url])
     return rows

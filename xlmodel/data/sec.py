@@ -37,6 +37,7 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], int]] = {
     "reported.cost_of_revenue": (("CostOfGoodsAndServiceExcludingDepreciationDepletionAndAmortization",
                                   "CostOfRevenue", "CostOfGoodsAndServicesSold"), 1),
     "reported.gross_profit": (("GrossProfit",), 1),
+    "reported.operating_income": (("OperatingIncomeLoss",), 1),
     "sga": (("SellingGeneralAndAdministrativeExpense", "GeneralAndAdministrativeExpense"), 1),
     "depreciation_amortization": (("DepreciationDepletionAndAmortization", "DepreciationAndAmortization",
                                    "Depreciation"), 1),
