@@ -1,37 +1,39 @@
-"""Recalculate a workbook without Excel: the ``formulas`` engine plus xlmodel's registry.
+"""Recalculate a workbook without Excel: the formualizer engine plus xlmodel's registry.
 
-``formulas`` parses and evaluates Excel formulas (built-ins, cross-sheet references,
-defined names, fixed-size array formulas). xlmodel plugs every registry function into
-it through :func:`xlmodel.excel.call`, so a cell computes exactly what
-``call`` returns. Two gaps of the engine are closed here rather than in a new parser:
-
-- a dynamic-array formula saved as one cell (as XlsxWriter writes it before Excel
-  ever spills it) is widened to the size of its result and computed again;
-- results and errors are read back per cell, with the message of an xlmodel error.
+formualizer (a spreadsheet engine in Rust) loads the package, orders and evaluates
+every formula; xlmodel's functions are registered with it, so a cell computes exactly
+what :func:`xlmodel.excel.call` returns. What Excel does and the engine does not is
+done in :mod:`xlmodel.workbook.excel_gaps`. One cell never aborts the workbook: a cell
+that cannot compute holds an error value, and the listing says which and why.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-
-os.environ.setdefault("TQDM_DISABLE", "1")  # the formulas engine's progress bars are noise in a CLI
-import shutil
-import tempfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import openpyxl
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from openpyxl.worksheet.formula import ArrayFormula
+import formualizer as fz
 
-from xlmodel.excel import CellError, call, functions
+from xlmodel.excel import CellError, functions
+from xlmodel.workbook import excel_gaps as gaps
 from xlmodel.workbook import xlsxpatch
+from xlmodel.workbook.package import Scan, check_workbook, scan, split_address
 
 log = logging.getLogger(__name__)
-MAX_SPILL_PASSES = 3
+CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.S)  # "#VALUE! <message>" from an xlmodel call
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An Excel error value computed by the engine (``#DIV/0!``, ``#N/A``, ...)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Calculation:
     names: dict[str, Any] = field(default_factory=dict)
     spills: dict[tuple[str, str], str] = field(default_factory=dict)
     computed_names: list[str] = field(default_factory=list)  # names of formula cells, in sheet order
+    notes: list[str] = field(default_factory=list)  # what was loaded partly (a table the engine refused)
 
     def value(self, sheet: str, address: str) -> Any:
         return self.values[(sheet, address)]
@@ -72,177 +75,167 @@ class Calculation:
 
 
 def calculate(path: Path | str) -> Calculation:
-    """Recalculate every formula of the workbook at ``path`` (the file is not changed)."""
-    path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="xlmodel-calc-") as tmp:
-        work = Path(tmp) / path.name
-        shutil.copyfile(path, work)
-        spills: dict[tuple[str, str], str] = {}
-        for _ in range(MAX_SPILL_PASSES):
-            calc, model, solution = _calculate_once(work, path)
-            grown = _spills_to_widen(calc, work, model, solution)
-            if not grown:
-                break
-            spills.update(grown)
-            xlsxpatch.widen_array_formulas(work, grown)
-        calc.spills = spills
+    """Recalculate every formula of the workbook at ``path`` (the file is not changed).
+
+    Raises :class:`xlmodel.workbook.package.WorkbookFileError` for a file that is not
+    a readable workbook; everything that goes wrong inside the workbook is in the
+    result's ``issues``.
+    """
+    path = check_workbook(path)
+    book_scan = scan(path)
+    wb = _load(path, book_scan)
+    wb.set_temporal_egress("serial")
+    calc = Calculation(path=path)
+    calc.notes = _prepare(wb, book_scan)
+    wb.evaluate_all()
+    _intersect_legacy(wb, book_scan)
+    for table in book_scan.data_tables:
+        for address, value in gaps.compute_data_table(wb, table).items():
+            book_scan.formulas.setdefault((table.sheet, address), f"=TABLE({table.row_input},{table.col_input})")
+        wb.evaluate_all()
+    _collect(wb, book_scan, calc)
     return calc
 
 
-def _calculate_once(work: Path, original: Path):
-    import formulas
+def _load(path: Path, book_scan: Scan) -> fz.Workbook:
+    """The workbook in the engine, array ranges emptied of what Excel saved in them (they would block)."""
+    config = gaps.engine_config(book_scan)
+    if not book_scan.arrays:
+        return fz.Workbook.load_path(str(path), config=config)
+    ranges: dict[str, list[str]] = {}
+    for arr in book_scan.arrays:
+        ranges.setdefault(arr.sheet, []).append(arr.ref)
+    return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)
 
-    _register()
-    book = openpyxl.load_workbook(work)
-    cells = _formula_cells(book)
-    model = formulas.ExcelModel().loads(str(work)).finish()
-    solution = model.calculate()
-    results = _index_solution(solution, book)
-    calc = Calculation(path=original)
-    for (sheet, address), (formula, anchor, offset) in cells.items():
-        value = _cell_value(results, sheet, address, anchor, offset)
+
+def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
+    gaps.register_xlmodel(wb)
+    notes = gaps.add_tables(wb, book_scan.tables)
+    gaps.restore_literal_errors(wb, book_scan.literal_errors)
+    names = gaps.xlmodel_names()
+    for (sheet, address), text in book_scan.formulas.items():
+        if text and "(" in text and any(n in text.upper() for n in names):
+            filled = gaps.fill_omitted_arguments(text, names)
+            if filled != text:
+                wb.set_formula(sheet, *split_address(address), filled)
+    gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: _formula_text(wb, book_scan, s, a))
+    return notes
+
+
+def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) -> str:
+    text = book_scan.formulas.get((sheet, address))
+    if not text:  # a cell of a shared formula: the engine has expanded it
+        text = wb.get_formula(sheet, *split_address(address)) or ""
+        book_scan.formulas[(sheet, address)] = text
+    return text
+
+
+def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> None:
+    """Formulas saved without the dynamic-array flag that spilled: evaluate them as Excel did."""
+    in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
+    changed = False
+    for (sheet, address) in book_scan.formulas:
+        if (sheet, address) in in_arrays or gaps.spill_extent(wb, sheet, address) is None:
+            continue
+        text = _formula_text(wb, book_scan, sheet, address)
+        wb.set_formula(sheet, *split_address(address), gaps.intersect_legacy(text))
+        changed = True
+    if changed:
+        wb.evaluate_all()
+
+
+def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
+    cells: dict[tuple[str, str], str] = {}
+    for key in book_scan.formulas:
+        cells[key] = key[1]
+    for arr in book_scan.arrays:
+        ref = arr.ref
+        if arr.dynamic:
+            extent = gaps.spill_extent(wb, arr.sheet, arr.anchor)
+            if extent and extent != ref:
+                calc.spills[(arr.sheet, arr.anchor)] = extent
+            ref = extent or ref
+        for address in _addresses(ref):
+            cells[(arr.sheet, address)] = arr.anchor
+    values = read_cells(wb, cells)
+    for (sheet, address), anchor in cells.items():
+        value = _plain(values[(sheet, address)])
+        formula = _formula_text(wb, book_scan, sheet, anchor)
         calc.values[(sheet, address)] = value
         calc.formulas[(sheet, address)] = formula
         message = _error_message(value, formula)
         if message:
             calc.issues.append(CellIssue(sheet, address, formula, message))
-    calc.names = _named_values(book, calc)
-    return calc, model, solution
+    _name_cycles(calc)
+    calc.names = _named_values(wb, calc)
 
 
-_REGISTERED = False
+def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:
+    """The engine's values of many cells, read one block per sheet.
 
-
-def _register() -> None:
-    """Make every xlmodel function known to the formulas engine (once per process)."""
-    global _REGISTERED
-    if _REGISTERED:
-        return
-    import formulas
-    from formulas.functions import wrap_ranges_func
-
-    table = formulas.get_functions()
-    for fn in functions():
-        table[fn.name] = wrap_ranges_func(_engine_function(fn.name))
-    _REGISTERED = True
-
-
-def _engine_function(name: str):
-    def run(*args: Any) -> np.ndarray:
-        result = call(name, *(_from_engine(a) for a in args))
-        out = np.empty(np.shape(result) or (1, 1), dtype=object)
-        if isinstance(result, np.ndarray):
-            out[:] = result
-        else:
-            out[0, 0] = result
-        return out
-
-    run.__name__ = name
-    return run
-
-
-def _from_engine(value: Any) -> Any:
-    """The engine's empties and errors as a worksheet passes them to xlmodel."""
-    import schedula as sh
-    from formulas.tokens.operand import XlError
-
-    def one(v: Any) -> Any:
-        if v is sh.EMPTY:
-            return None
-        if isinstance(v, XlError):
-            return CellError("an input cell is an error", code=str(v))
-        return v
-
-    if isinstance(value, np.ndarray):
-        out = np.empty(value.shape, dtype=object)
-        for idx, v in np.ndenumerate(value):
-            out[idx] = one(v)
-        return out if out.ndim == 2 else out.reshape(1, -1)
-    return one(value)
-
-
-def _formula_cells(book) -> dict[tuple[str, str], tuple[str, str, tuple[int, int]]]:
-    """Every cell a formula writes: (sheet, address) -> (formula, anchor range, offset in it)."""
-    cells = {}
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if isinstance(v, ArrayFormula):
-                    min_col, min_row, max_col, max_row = range_boundaries(v.ref)
-                    for r in range(min_row, max_row + 1):
-                        for col in range(min_col, max_col + 1):
-                            addr = f"{get_column_letter(col)}{r}"
-                            cells[(ws.title, addr)] = (v.text, v.ref, (r - min_row, col - min_col))
-                elif isinstance(v, str) and v.startswith("="):
-                    cells[(ws.title, c.coordinate)] = (v, c.coordinate, (0, 0))
-    return cells
-
-
-def _index_solution(solution, book) -> dict[tuple[str, str], np.ndarray]:
-    """The engine's results by (sheet as in the book, range without $)."""
-    by_upper = {ws.title.upper(): ws.title for ws in book.worksheets}
+    ``Sheet.get_values`` reads the evaluated grid; ``Workbook.get_value`` answers from a
+    cache that does not see values spilled into cells this module emptied.
+    """
+    by_sheet: dict[str, list[tuple[str, int, int]]] = {}
+    for sheet, address in keys:
+        by_sheet.setdefault(sheet, []).append((address, *split_address(address)))
     out = {}
-    for key, ranges in solution.items():
-        if "!" not in key:
-            continue
-        sheet_part, ref = key.rsplit("!", 1)
-        sheet_upper = sheet_part.strip("'").split("]", 1)[-1]
-        sheet = by_upper.get(sheet_upper)
-        if sheet is None or not hasattr(ranges, "value"):
-            continue
-        out[(sheet, ref.replace("$", ""))] = ranges.value
+    for sheet, cells in by_sheet.items():
+        top, left = min(c[1] for c in cells), min(c[2] for c in cells)
+        bottom, right = max(c[1] for c in cells), max(c[2] for c in cells)
+        grid = wb.sheet(sheet).get_values(fz.RangeAddress(sheet, top, left, bottom, right))
+        for address, row, col in cells:
+            out[(sheet, address)] = grid[row - top][col - left]
     return out
 
 
-def _cell_value(results, sheet: str, address: str, anchor: str, offset: tuple[int, int]) -> Any:
-    import schedula as sh
+def _addresses(ref: str) -> list[str]:
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-    value = results.get((sheet, address))
-    if value is None:
-        block = results.get((sheet, anchor))
-        if block is None:
-            return CellError("the engine produced no value for this cell", code="#N/A")
-        value = np.asarray(block, dtype=object)
-        value = value[offset] if value.ndim == 2 and value.shape[0] > offset[0] and value.shape[1] > offset[1] \
-            else value.flat[0]
-    elif isinstance(value, np.ndarray):
-        value = value.flat[0] if value.size else None
-    if value is sh.EMPTY:
-        return None
-    return _plain(value)
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    return [f"{get_column_letter(c)}{r}" for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, CellError):
-        return value
-    if isinstance(value, (np.floating, np.integer)):
-        return value.item()
-    if isinstance(value, np.bool_):
-        return bool(value)
+    """An engine value as the calculated copy stores it."""
+    if gaps.is_error(value):
+        return ErrorValue(gaps.ERROR_KINDS.get(value["kind"], "#VALUE!"))
+    if isinstance(value, str):
+        match = CELL_ERROR_TEXT.match(value)
+        if match and match.group(1) in gaps.KIND_OF_CODE:
+            return CellError(match.group(2), code=match.group(1))
     return value
 
 
 def _error_message(value: Any, formula: str) -> str | None:
-    from formulas.tokens.operand import XlError
-
     if isinstance(value, CellError):
         return str(value)
-    if isinstance(value, XlError):
-        code = str(value)
-        if code == "#NAME?":
+    if isinstance(value, ErrorValue):
+        if value.code == "#NAME?":
             unknown = sorted(unknown_functions(formula))
             return f"#NAME? unknown function {', '.join(unknown)}" if unknown else "#NAME? unknown name"
-        return f"{code} (from this formula or a cell it reads)"
+        if value.code == "#CIRC!":
+            return "#CIRC! circular reference (turn on iterative calculation in Excel's options to allow it)"
+        if value.code == "#SPILL!":
+            return "#SPILL! the result's range is not empty"
+        return f"{value.code} (from this formula or a cell it reads)"
     return None
+
+
+def _name_cycles(calc: Calculation) -> None:
+    """Name every cell of a circular reference in each of its cells' messages."""
+    cycle = [i for i in calc.issues if i.message.startswith("#CIRC!")]
+    if not cycle:
+        return
+    cells = ", ".join(f"{i.sheet}!{i.address}" for i in cycle[:12]) + (" ..." if len(cycle) > 12 else "")
+    for issue in cycle:
+        issue.message = f"#CIRC! circular reference through {cells}; iterative calculation is off in this workbook"
 
 
 def unknown_functions(formula: str) -> set[str]:
     """Function names in ``formula`` that neither xlmodel nor the engine knows."""
-    import formulas
-
-    known = set(formulas.get_functions()) | {f.name for f in functions()}
-    return {name for name, _ in formula_calls(formula)} - known
+    known = {f.name for f in functions()}
+    return {name for name, _ in formula_calls(formula) if name not in known and not gaps.is_builtin(name)}
 
 
 def formula_calls(formula: str) -> list[tuple[str, int]]:
@@ -264,51 +257,25 @@ def formula_calls(formula: str) -> list[tuple[str, int]]:
     return calls
 
 
-def _named_values(book, calc: Calculation) -> dict[str, Any]:
+def _named_values(wb: fz.Workbook, calc: Calculation) -> dict[str, Any]:
     """Defined names that point at one cell, with that cell's value (computed or typed)."""
+    from openpyxl.utils.cell import get_column_letter
+
     out = {}
     order = {key: i for i, key in enumerate(calc.values)}
     located = []
-    for name, defn in book.defined_names.items():
-        dests = list(defn.destinations)
-        if len(dests) != 1:
+    for entry in wb.get_named_ranges():
+        if entry.get("kind") != "cell" or entry.get("scope") != "workbook":
             continue
-        sheet, ref = dests[0]
-        ref = ref.replace("$", "")
-        if ":" in ref or sheet not in book.sheetnames:
-            continue
-        if (sheet, ref) in calc.values:
-            out[name] = calc.values[(sheet, ref)]
-            located.append((order[(sheet, ref)], name))
+        sheet, row, col = entry["sheet"], entry["start_row"], entry["start_col"]
+        key = (sheet, f"{get_column_letter(col)}{row}")
+        if key in calc.values:
+            out[entry["name"]] = calc.values[key]
+            located.append((order[key], entry["name"]))
         else:
-            out[name] = book[sheet][ref].value
+            out[entry["name"]] = _plain(read_cells(wb, [key])[key])
     calc.computed_names = [name for _, name in sorted(located)]
     return out
-
-
-def _spills_to_widen(calc: Calculation, work: Path, model, solution) -> dict[tuple[str, str], str]:
-    """Dynamic-array formulas whose stored range is smaller than their result."""
-    grown = {}
-    for sheet, address in xlsxpatch.dynamic_array_cells(work):
-        cell = model.cells.get(f"'[{work.name}]{sheet.upper()}'!{address}")
-        if cell is None or cell.func is None:
-            continue
-        with np.errstate(all="ignore"):
-            shape = np.shape(cell.func(*(solution[i] for i in cell.func.inputs)))
-        if len(shape) != 2 or shape == (1, 1):
-            continue
-        col, row = _split(address)
-        ref = f"{address}:{get_column_letter(col + shape[1] - 1)}{row + shape[0] - 1}"
-        if xlsxpatch.array_ref(work, sheet, address) != ref:
-            grown[(sheet, address)] = ref
-    return grown
-
-
-def _split(address: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    letters, row = coordinate_from_string(address)
-    return column_index_from_string(letters), row
 
 
 def write_calculated(calc: Calculation, out: Path, source: Path | None = None, bake: bool = False) -> Path:

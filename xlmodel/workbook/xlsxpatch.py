@@ -7,12 +7,14 @@ every other part of the package (charts, styles, VBA, metadata) is copied byte f
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lxml import etree
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -101,6 +103,43 @@ def store_values(src: Path, dst: Path, values: dict[str, dict[str, Any]], bake: 
 
 
 def _rewrite(src: Path, dst: Path, edit, sheets: set[str], drop_full_calc: bool = False) -> None:
+    items = _edited_items(src, edit, sheets, drop_full_calc)
+    tmp = Path(dst).with_name(Path(dst).name + ".part")
+    _write_zip(tmp, items)
+    tmp.replace(dst)
+
+
+def without_array_values(src: Path, ranges: dict[str, list[str]]) -> bytes:
+    """The package with the values Excel saved inside array ranges removed (in memory).
+
+    ``ranges`` maps a sheet to the ranges of its array formulas; each cell but the
+    anchor loses its cached value, so an engine sees an empty range to fill.
+    """
+    def edit(sheet: str, root) -> None:
+        cells = _cells(root)
+        for ref in ranges[sheet]:
+            first, _, last = ref.partition(":")
+            (c0, r0), (c1, r1) = _col_row(first), _col_row(last or first)
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    cell = cells.get(f"{get_column_letter(c)}{r}")
+                    if cell is None or (r, c) == (r0, c0) or cell.find(f"{Q}f") is not None:
+                        continue
+                    for child in list(cell):
+                        cell.remove(child)
+                    cell.attrib.pop("t", None)
+
+    buffer = io.BytesIO()
+    _write_zip(buffer, _edited_items(src, edit, set(ranges)))
+    return buffer.getvalue()
+
+
+def _col_row(address: str) -> tuple[int, int]:
+    letters, row = CELL_RE.match(address.replace("$", "")).groups()
+    return column_index_from_string(letters), int(row)
+
+
+def _edited_items(src: Path, edit, sheets: set[str], drop_full_calc: bool = False) -> list[tuple[Any, bytes]]:
     with zipfile.ZipFile(src) as zin:
         parts = sheet_parts(zin)
         edited = {}
@@ -110,12 +149,13 @@ def _rewrite(src: Path, dst: Path, edit, sheets: set[str], drop_full_calc: bool 
             edited[parts[sheet]] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         if drop_full_calc:
             edited["xl/workbook.xml"] = _without_full_calc(zin.read("xl/workbook.xml"))
-        items = [(info, edited.get(info.filename) or zin.read(info.filename)) for info in zin.infolist()]
-    tmp = Path(dst).with_name(Path(dst).name + ".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        return [(info, edited.get(info.filename) or zin.read(info.filename)) for info in zin.infolist()]
+
+
+def _write_zip(target, items: list[tuple[Any, bytes]]) -> None:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info, data in items:
             zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    tmp.replace(dst)
 
 
 def _without_full_calc(xml: bytes) -> bytes:

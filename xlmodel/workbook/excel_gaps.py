@@ -1,0 +1,350 @@
+"""What Excel does that the formualizer engine does not do by itself, done here.
+
+formualizer (Rust) loads, orders and evaluates the formulas; this module closes the
+gaps between what it computes and what Excel shows, each in one function:
+
+- xlmodel's functions are registered as workbook functions (:func:`register_xlmodel`),
+  and an argument left empty (``=F(a,,c)``) reaches them as empty, not as 0;
+- legacy array formulas over a fixed range (``{=...}``): Excel fits the result to the
+  range (a single row or column repeats, cells beyond the result show ``#N/A``); the
+  engine would spill, and finds the range blocked by the values Excel saved there;
+- dynamic arrays: Excel saved the spilled cells as values, which block the spill;
+- a legacy (non-array) formula never spills in Excel: a range in it is implicitly
+  intersected with the formula's row or column (``@``);
+- literal error values typed into cells (``#N/A``) and Excel tables (structured
+  references), which the engine's loader leaves out;
+- what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
+  and column inputs into the input cells, as Excel does;
+- functions the engine lacks (VDB).
+
+Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
+engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
+calculation, switched on from the workbook's setting in :func:`engine_config`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+import formualizer as fz
+import numpy as np
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import get_column_letter
+
+from xlmodel.excel import CellError, call, functions
+from xlmodel.workbook.package import ArrayFormula, DataTable, Scan, split_address
+
+FIT_ARRAY = "XLMODEL_FIT_ARRAY"
+ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALUE!", "Ref": "#REF!",
+               "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!", "Circ": "#CIRC!",
+               "GettingData": "#GETTING_DATA", "NImpl": "#N/IMPL!"}
+KIND_OF_CODE = {code: kind for kind, code in ERROR_KINDS.items()}
+
+
+def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
+    """The engine's settings for this workbook: Excel's iterative calculation when the file asks for it."""
+    cfg = fz.EvaluationConfig()
+    cfg.enable_parallel = False  # xlmodel's callbacks are Python: one thread keeps their order and the GIL simple
+    if book_scan.iterate:
+        cfg.cycle_policy = "iterate"
+        cfg.iterate_max_iterations = book_scan.iterate_count
+        cfg.iterate_max_change = book_scan.iterate_delta
+    return fz.WorkbookConfig(eval_config=cfg)
+
+
+def error_value(kind: str) -> dict:
+    return {"type": "Error", "kind": kind}
+
+
+def is_error(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") == "Error"
+
+
+# --- xlmodel's functions -------------------------------------------------------------------------
+
+
+def register_xlmodel(wb: fz.Workbook) -> None:
+    """Make every xlmodel function, and the helpers below, known to ``wb``."""
+    for fn in functions():
+        wb.register_function(fn.name, _xlmodel_callback(fn.name), min_args=fn.required, max_args=len(fn.args))
+    wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
+    wb.register_function("VDB", vdb_callback, min_args=5, max_args=7)
+
+
+def _xlmodel_callback(name: str) -> Callable[..., Any]:
+    def run(*args: Any) -> Any:
+        result = call(name, *(_from_engine(a) for a in args))
+        if isinstance(result, np.ndarray):
+            return [[_to_engine(v) for v in row] for row in result.tolist()]
+        return _to_engine(result)
+
+    run.__name__ = name
+    return run
+
+
+def _from_engine(value: Any) -> Any:
+    """The engine's error values as an xlmodel input error; everything else as it is."""
+    if isinstance(value, list):
+        if any(is_error(v) for row in value for v in row):
+            return [[_from_engine(v) for v in row] for row in value]
+        return value
+    if is_error(value):
+        return CellError("an input cell is an error", code=ERROR_KINDS.get(value["kind"], "#VALUE!"))
+    return value
+
+
+def _to_engine(value: Any) -> Any:
+    if isinstance(value, CellError):
+        return str(value)  # the text classic xlwings shows; read back as a CellError by the engine module
+    if isinstance(value, float) and not math.isfinite(value):
+        return error_value("Num")
+    return value
+
+
+def fill_omitted_arguments(formula: str, names: frozenset[str]) -> str:
+    """Give xlmodel calls an explicit empty text for each empty argument (``F(a,,c)`` -> ``F(a,"",c)``).
+
+    The engine passes an empty argument to a Python function as 0.0, which xlmodel
+    cannot tell from a typed 0 (upstream: formualizer 0.13, ``=F(1,,3)`` calls F with
+    ``(1.0, 0.0, 3.0)``); empty text is what xlmodel reads as "take the default".
+    """
+    out: list[str] = []
+    stack: list[bool] = []  # per open call or array: is it an xlmodel function
+    prev = ""  # the previous token, ignoring whitespace: "open", "sep" or "other"
+    for tok in Tokenizer(formula).items:
+        if tok.type == Token.WSPACE:
+            out.append(tok.value)
+            continue
+        opening = tok.type == Token.FUNC and tok.subtype == Token.OPEN
+        closing = tok.type == Token.FUNC and tok.subtype == Token.CLOSE
+        separator = tok.type == Token.SEP and tok.subtype == Token.ARG
+        if stack and stack[-1] and ((separator and prev in ("open", "sep")) or (closing and prev == "sep")):
+            out.append('""')
+        if opening or (tok.type == Token.ARRAY and tok.subtype == Token.OPEN):
+            stack.append(opening and tok.value[:-1].upper() in names)
+        elif stack and (closing or (tok.type == Token.ARRAY and tok.subtype == Token.CLOSE)):
+            stack.pop()
+        prev = "open" if opening else "sep" if separator else "other"
+        out.append(tok.value)
+    return "=" + "".join(out)
+
+
+def xlmodel_names() -> frozenset[str]:
+    return frozenset(fn.name for fn in functions())
+
+
+# --- array formulas ----------------------------------------------------------------------------------
+
+
+def fit_array(value: Any, rows: float, cols: float) -> list[list[Any]]:
+    """A legacy array formula's result as Excel shows it in a ``rows`` x ``cols`` range.
+
+    A single value fills the range; a single row repeats down and a single column
+    across; what lies beyond the result shows ``#N/A``; a larger result is cut.
+    """
+    grid = value if isinstance(value, list) else [[value]]
+    h, w = len(grid), len(grid[0]) if grid else 0
+    out = []
+    for i in range(int(rows)):
+        row = []
+        for j in range(int(cols)):
+            r = 0 if h == 1 else i
+            c = 0 if w == 1 else j
+            row.append(grid[r][c] if r < h and c < w else error_value("Na"))
+        out.append(row)
+    return out
+
+
+def prepare_arrays(wb: fz.Workbook, arrays: Iterable[ArrayFormula], formula_of: Callable[[str, str], str]) -> None:
+    """Fit each legacy array formula to its range (the engine would spill it as a dynamic array)."""
+    for arr in arrays:
+        row, col = split_address(arr.anchor)
+        h, w = arr.shape
+        if not arr.dynamic:
+            body = formula_of(arr.sheet, arr.anchor).lstrip("=")
+            wb.set_formula(arr.sheet, row, col, f"={FIT_ARRAY}({body},{h},{w})")
+
+
+def spill_extent(wb: fz.Workbook, sheet: str, address: str) -> str | None:
+    """The range a dynamic-array formula spilled into, or None when it did not spill."""
+    spill = wb.inspect_cell(f"'{sheet}'!{address}").cell.spill
+    if spill is None or spill.kind != fz.SpillRoleKind.Anchor or not spill.extent:
+        return None
+    return spill.extent.split("!")[-1].replace("$", "")
+
+
+def intersect_legacy(formula: str) -> str:
+    """A legacy formula as Excel 365 shows it: ``@`` before each top-level range and call.
+
+    Excel evaluates a formula saved without the dynamic-array flag with implicit
+    intersection: a range (or a function returning one) in a place that takes one
+    value is cut down to the cell in the formula's row or column. Inside a function's
+    arguments the engine already does what each function expects.
+    """
+    out: list[str] = []
+    depth = 0
+    for tok in Tokenizer(formula).items:
+        if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+            out.append(("@" if depth == 0 else "") + tok.value)
+            depth += 1
+        elif tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
+            depth -= 1
+            out.append(tok.value)
+        elif depth == 0 and tok.type == Token.OPERAND and tok.subtype == Token.RANGE and not tok.value.startswith("#"):
+            out.append("@" + tok.value)
+        else:
+            out.append(tok.value)
+    return "=" + "".join(out)
+
+
+# --- what the loader leaves out ---------------------------------------------------------------------
+
+
+def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str]) -> None:
+    for (sheet, address), code in errors.items():
+        kind = KIND_OF_CODE.get(code)
+        if kind:
+            row, col = split_address(address)
+            wb.set_value(sheet, row, col, fz.LiteralValue.error(kind, None))
+
+
+def add_tables(wb: fz.Workbook, tables: Iterable[dict]) -> list[str]:
+    """Define the workbook's Excel tables in the engine; returns a line per table it refused."""
+    problems = []
+    for t in tables:
+        try:
+            wb.add_table(t["name"], t["sheet"], t["range"], t["headers"], header_row=t["header_row"],
+                         totals_row=t["totals_row"])
+        except Exception as exc:  # an odd table costs its structured references, not the workbook
+            problems.append(f"table {t['name']} on {t['sheet']} not loaded: {exc}")
+    return problems
+
+
+# --- what-if data tables -----------------------------------------------------------------------------
+
+
+def compute_data_table(wb: fz.Workbook, table: DataTable) -> dict[str, Any]:
+    """Every cell of a data table, computed as Excel does: inputs substituted, formula recomputed."""
+    sheet = table.sheet
+    top, left = split_address(table.ref.split(":")[0])
+    bottom, right = split_address(table.ref.split(":")[-1])
+    inputs = [split_address(a) for a in (table.row_input, table.col_input) if a]
+    saved = {cell: _raw(wb, sheet, *cell) for cell in inputs}
+    out: dict[str, Any] = {}
+    try:
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if table.two_way:
+                    values = {inputs[0]: wb.get_value(sheet, top - 1, c)}
+                    if len(inputs) > 1:
+                        values[inputs[1]] = wb.get_value(sheet, r, left - 1)
+                    formula_cell = (top - 1, left - 1)
+                elif table.row_oriented:
+                    values, formula_cell = {inputs[0]: wb.get_value(sheet, top - 1, c)}, (r, left - 1)
+                else:
+                    values, formula_cell = {inputs[0]: wb.get_value(sheet, r, left - 1)}, (top - 1, c)
+                for (ir, ic), v in values.items():
+                    wb.set_value(sheet, ir, ic, v)
+                out[f"{get_column_letter(c)}{r}"] = wb.evaluate_cell(sheet, *formula_cell)
+    finally:
+        for (ir, ic), (formula, value) in saved.items():
+            if formula:
+                wb.set_formula(sheet, ir, ic, formula)
+            else:
+                wb.set_value(sheet, ir, ic, value)
+    for address, value in out.items():
+        row, col = split_address(address)
+        wb.set_value(sheet, row, col, fz.LiteralValue.error(value["kind"], None) if is_error(value) else value)
+    return out
+
+
+def _raw(wb: fz.Workbook, sheet: str, row: int, col: int) -> tuple[str | None, Any]:
+    return wb.get_formula(sheet, row, col), wb.get_value(sheet, row, col)
+
+
+# --- functions the engine lacks ----------------------------------------------------------------------
+
+
+def vdb_callback(cost, salvage, life, start, end, factor=2.0, no_switch=False) -> Any:
+    try:
+        args = [float(a) for a in (cost, salvage, life, start, end, 2.0 if factor in (None, "") else factor)]
+    except (TypeError, ValueError):
+        return error_value("Value")
+    value = vdb(*args, no_switch=bool(no_switch))
+    return error_value("Num") if value is None else value
+
+
+def vdb(cost: float, salvage: float, life: float, start: float, end: float, factor: float = 2.0,
+        no_switch: bool = False) -> float | None:
+    """Excel's VDB: declining-balance depreciation from ``start`` to ``end`` (periods may be fractional).
+
+    Switches to straight line when that is larger, unless ``no_switch``. None where
+    Excel answers ``#NUM!``. The algorithm is LibreOffice's ``ScVDB``, which matches
+    Excel on fractional periods (tests/oracle/bradbase_tests_resources_VDB.xlsx).
+    Upstream: formualizer 0.13 has no VDB (``=VDB(2400,300,10,0,1)`` gives ``#NAME?``).
+    """
+    if start < 0 or end < start or end > life or cost < 0 or salvage < 0 or factor <= 0 or life <= 0:
+        return None
+    int_start, int_end = math.floor(start), math.ceil(end)
+    if no_switch:
+        total = 0.0
+        for i in range(int_start + 1, int_end + 1):
+            term = _ddb(cost, salvage, life, i, factor)
+            if i == int_start + 1:
+                term *= min(end, int_start + 1) - start
+            elif i == int_end:
+                term *= end + 1 - int_end
+            total += term
+        return total
+    part = 0.0
+    if start != int_start:
+        value = cost - _inter_vdb(cost, salvage, life, life, int_start, factor)
+        part += (start - int_start) * _inter_vdb(value, salvage, life, life - int_start, 1, factor)
+    if end != int_end:
+        value = cost - _inter_vdb(cost, salvage, life, life, int_end - 1, factor)
+        part += (int_end - end) * _inter_vdb(value, salvage, life, life - (int_end - 1), 1, factor)
+    cost -= _inter_vdb(cost, salvage, life, life, int_start, factor)
+    return _inter_vdb(cost, salvage, life, life - int_start, int_end - int_start, factor) - part
+
+
+def _ddb(cost: float, salvage: float, life: float, period: float, factor: float) -> float:
+    rate = factor / life
+    if rate >= 1.0:
+        rate, before = 1.0, (cost if period == 1.0 else 0.0)
+    else:
+        before = cost * (1.0 - rate) ** (period - 1.0)
+    after = cost * (1.0 - rate) ** period
+    return max(before - salvage if after < salvage else before - after, 0.0)
+
+
+def _inter_vdb(cost: float, salvage: float, life: float, life1: float, period: float, factor: float) -> float:
+    total, straight, switched = 0.0, 0.0, False
+    remaining = cost - salvage
+    end = math.ceil(period)
+    for i in range(1, end + 1):
+        if not switched:
+            ddb = _ddb(cost, salvage, life, i, factor)
+            straight = remaining / (life1 - (i - 1))
+            if straight > ddb:
+                term, switched = straight, True
+            else:
+                term = ddb
+                remaining -= ddb
+        else:
+            term = straight
+        if i == end:
+            term *= period + 1.0 - end
+        total += term
+    return total
+
+
+@lru_cache(maxsize=None)
+def is_builtin(name: str) -> bool:
+    """Whether the engine knows a worksheet function of this name."""
+    wb = fz.Workbook()
+    wb.sheet("S").set_formula(1, 1, f"={name}()")
+    value = wb.evaluate_cell("S", 1, 1)
+    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY)

@@ -1,0 +1,192 @@
+"""Check a workbook file before any work, and read what the formula engine does not.
+
+Every command that takes a workbook (``xlmodel calc``, ``xlmodel refresh``) calls
+:func:`check_workbook` first, so a missing, damaged or encrypted file gives one line
+saying what and why, and nothing is written. :func:`scan` reads the sheet XML for the
+facts a formula engine loses on load: which formulas are legacy array formulas
+(``{=...}`` over a fixed range), which are dynamic arrays and where Excel last spilled
+them, what-if data tables, literal error values, tables and the iterative-calculation
+setting.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries
+
+from xlmodel.workbook.xlsxpatch import PARSER, PKG_REL_NS, Q, REL_NS, sheet_parts
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: encrypted OOXML or a legacy .xls
+MACRO_SUFFIXES = (".xlsm", ".xltm")
+
+
+class WorkbookFileError(ValueError):
+    """A workbook file that cannot be read or written: the message is one line, what and why."""
+
+
+def check_workbook(path: Path | str) -> Path:
+    """Return ``path`` when it is a readable .xlsx/.xlsm package, else raise :class:`WorkbookFileError`."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise WorkbookFileError(f"{path}: is a folder, not a workbook")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if head == OLE_MAGIC:
+        raise WorkbookFileError(f"{path}: is password-protected (encrypted) or an old .xls file; "
+                                "save it from Excel as an unprotected .xlsx or .xlsm")
+    if not head.startswith(b"PK"):
+        raise WorkbookFileError(f"{path}: is not an Excel workbook (.xlsx/.xlsm are zip packages)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names:
+                raise WorkbookFileError(f"{path}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
+            damaged = zf.testzip()
+            if damaged:
+                raise WorkbookFileError(f"{path}: is damaged (part {damaged} fails its checksum)")
+            sheet_parts(zf)
+    except zipfile.BadZipFile as exc:
+        raise WorkbookFileError(f"{path}: is truncated or damaged ({exc})") from None
+    except (KeyError, etree.XMLSyntaxError) as exc:
+        raise WorkbookFileError(f"{path}: is damaged (its workbook part cannot be read: {exc})") from None
+    return path
+
+
+def check_output(source: Path, out: Path) -> Path:
+    """Refuse an output the calculated copy could not be written to, before any work."""
+    out = Path(out)
+    if source.suffix.lower() in MACRO_SUFFIXES and out.suffix.lower() not in MACRO_SUFFIXES:
+        raise WorkbookFileError(f"{out}: {source.name} holds macros, so its copy must keep the "
+                                f"{source.suffix} extension (Excel refuses macros in .xlsx)")
+    if out.is_dir():
+        raise WorkbookFileError(f"{out}: is a folder; give a file name for the calculated copy")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise WorkbookFileError(f"{out}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise WorkbookFileError(f"{out}: cannot be written (no permission)")
+    return out
+
+
+@dataclass
+class ArrayFormula:
+    """An array formula as saved: its anchor, the range it covers and whether it spills (dynamic)."""
+
+    sheet: str
+    anchor: str
+    ref: str
+    dynamic: bool
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        min_col, min_row, max_col, max_row = range_boundaries(self.ref)
+        return max_row - min_row + 1, max_col - min_col + 1
+
+
+@dataclass
+class DataTable:
+    """A what-if data table (``{=TABLE(r1, r2)}``) over ``ref``."""
+
+    sheet: str
+    ref: str
+    row_input: str | None  # the cell the values across the top are put into
+    col_input: str | None  # the cell the values down the left are put into
+    two_way: bool
+    row_oriented: bool
+
+
+@dataclass
+class Scan:
+    """What the sheet XML says beyond what the engine loads."""
+
+    formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # every formula cell (master text)
+    arrays: list[ArrayFormula] = field(default_factory=list)
+    data_tables: list[DataTable] = field(default_factory=list)
+    literal_errors: dict[tuple[str, str], str] = field(default_factory=dict)
+    tables: list[dict] = field(default_factory=list)
+    iterate: bool = False
+    iterate_count: int = 100
+    iterate_delta: float = 0.001
+
+
+def scan(path: Path) -> Scan:
+    out = Scan()
+    with zipfile.ZipFile(path) as zf:
+        calc = etree.fromstring(zf.read("xl/workbook.xml"), PARSER).find(f"{Q}calcPr")
+        if calc is not None:
+            out.iterate = calc.get("iterate") in ("1", "true")
+            out.iterate_count = int(calc.get("iterateCount", "100"))
+            out.iterate_delta = float(calc.get("iterateDelta", "0.001"))
+        for sheet, part in sheet_parts(zf).items():
+            _scan_sheet(zf, sheet, part, out)
+    return out
+
+
+def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
+    with zf.open(part) as fh:
+        for _, c in etree.iterparse(fh, tag=f"{Q}c", resolve_entities=False, no_network=True):
+            address = c.get("r")
+            f = c.find(f"{Q}f")
+            if f is not None:
+                _formula(sheet, address, c, f, out)
+            elif c.get("t") == "e":
+                v = c.find(f"{Q}v")
+                if v is not None and v.text:
+                    out.literal_errors[(sheet, address)] = v.text
+            c.clear()
+    _tables(zf, sheet, part, out)
+
+
+def _formula(sheet: str, address: str, c, f, out: Scan) -> None:
+    kind = f.get("t")
+    if kind == "dataTable":
+        out.data_tables.append(DataTable(sheet, f.get("ref"), f.get("r1"), f.get("r2"),
+                                         f.get("dt2D") == "1", f.get("dtr") == "1"))
+        return
+    out.formulas[(sheet, address)] = "=" + (f.text or "") if f.text else ""
+    if kind == "array":
+        out.arrays.append(ArrayFormula(sheet, address, f.get("ref") or address, c.get("cm") is not None))
+
+
+def _tables(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
+    """Excel tables defined on the sheet, for the engine's structured references."""
+    rels_path = str(PurePosixPath(part).parent / "_rels" / (PurePosixPath(part).name + ".rels"))
+    if rels_path not in zf.namelist():
+        return
+    rels = etree.fromstring(zf.read(rels_path), PARSER)
+    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
+        if not rel.get("Type", "").endswith("/table"):
+            continue
+        target = str(PurePosixPath(part).parent / rel.get("Target"))
+        target = os.path.normpath(target).replace(os.sep, "/")
+        if target not in zf.namelist():
+            continue
+        table = etree.fromstring(zf.read(target), PARSER)
+        min_col, min_row, max_col, max_row = range_boundaries(table.get("ref"))
+        columns = [col.get("name") for col in table.iter(f"{Q}tableColumn")]
+        out.tables.append({
+            "name": table.get("displayName") or table.get("name"), "sheet": sheet,
+            "range": (min_row, min_col, max_row, max_col), "headers": columns,
+            "header_row": table.get("headerRowCount", "1") != "0",
+            "totals_row": int(table.get("totalsRowCount", "0")) > 0,
+        })
+
+
+def split_address(address: str) -> tuple[int, int]:
+    """``"B7"`` -> ``(7, 2)``: row and column, 1-based."""
+    letters, row = coordinate_from_string(address.replace("$", ""))
+    return row, column_index_from_string(letters)
+
+
+__all__ = ["REL_NS", "ArrayFormula", "DataTable", "Scan", "WorkbookFileError", "check_output", "check_workbook",
+           "scan", "split_address"]
