@@ -56,8 +56,7 @@ def template_cmd(
 
 @app.command("calc")
 def calc_cmd(
-    workbook: Annotated[Path, typer.Argument(help="Workbook to recalculate (.xlsx or .xlsm).", exists=True,
-                                             dir_okay=False)],
+    workbook: Annotated[Path, typer.Argument(help="Workbook to recalculate (.xlsx or .xlsm).")],
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Calculated copy (default: NAME.calculated.xlsx).")]
     = None,
     render: Annotated[Path | None, typer.Option("--render", help="Also render the main sheet to this PNG "
@@ -66,11 +65,15 @@ def calc_cmd(
     = None,
 ) -> None:
     """Recalculate every formula headlessly, write a copy with the values stored, report errors."""
-    from xlmodel.workbook import engine, report
+    from xlmodel.workbook import engine, package, report
 
-    calc = engine.calculate(workbook)
     target = out or workbook.with_name(workbook.stem + ".calculated" + workbook.suffix)
-    engine.write_calculated(calc, target, source=workbook)
+    try:
+        package.check_output(package.check_workbook(workbook), target)
+        calc = engine.calculate(workbook)
+        engine.write_calculated(calc, target, source=workbook)
+    except package.WorkbookFileError as exc:
+        _stop(str(exc))
     report.print_summary(console, calc, target)
     if render is not None:
         from xlmodel.workbook import render as render_mod
@@ -86,7 +89,7 @@ def calc_cmd(
 
 @app.command("refresh")
 def refresh_cmd(
-    workbook: Annotated[Path, typer.Argument(help="Workbook to refresh in place.", exists=True, dir_okay=False)],
+    workbook: Annotated[Path, typer.Argument(help="Workbook to refresh in place.")],
     offline: Annotated[bool, typer.Option("--offline", help="Use the embedded snapshot, no network.")] = False,
     tickers: Annotated[str | None, typer.Option("--tickers", help="Comma-separated tickers (default: the Settings "
                                                 "sheet's XLMODEL_TICKERS, else all).")]
@@ -98,8 +101,13 @@ def refresh_cmd(
 
     from xlmodel.data.config import ConfigError
     from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, default_cache_dir
+    from xlmodel.workbook.package import WorkbookFileError, check_workbook
     from xlmodel.workbook.refresh import refresh_workbook
 
+    try:
+        check_workbook(workbook, deep=True)
+    except WorkbookFileError as exc:
+        _stop(str(exc))
     chosen = tuple(t.strip().upper() for t in tickers.split(",")) if tickers else None
     parts = tuple(p.strip().lower() for p in only.split(",")) if only else SOURCES
     bad = [p for p in parts if p not in SOURCES]
@@ -123,6 +131,12 @@ def refresh_cmd(
     console.print(f"wrote {', '.join(report.written)} in {escape(str(workbook))}")
     if report.failures:
         raise typer.Exit(code=1)
+
+
+def _stop(message: str) -> None:
+    """One line saying what and why, exit code 2, nothing written."""
+    console.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code=2)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import formualizer as fz
 from xlmodel.excel import CellError, functions
 from xlmodel.workbook import excel_gaps as gaps
 from xlmodel.workbook import xlsxpatch
-from xlmodel.workbook.package import Scan, check_workbook, scan, split_address
+from xlmodel.workbook.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 
 log = logging.getLogger(__name__)
 CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.S)  # "#VALUE! <message>" from an xlmodel call
@@ -87,7 +87,7 @@ def calculate(path: Path | str) -> Calculation:
     wb.set_temporal_egress("serial")
     calc = Calculation(path=path)
     calc.notes = _prepare(wb, book_scan)
-    wb.evaluate_all()
+    _evaluate(wb, path)
     _intersect_legacy(wb, book_scan)
     for table in book_scan.data_tables:
         for address, value in gaps.compute_data_table(wb, table).items():
@@ -97,15 +97,30 @@ def calculate(path: Path | str) -> Calculation:
     return calc
 
 
+def _evaluate(wb: fz.Workbook, path: Path) -> None:
+    try:
+        wb.evaluate_all()
+    except Exception as exc:  # cells hold their own errors; this is the engine refusing the whole book
+        raise WorkbookFileError(f"{path}: the formula engine stopped ({_first_line(exc)})") from None
+
+
 def _load(path: Path, book_scan: Scan) -> fz.Workbook:
     """The workbook in the engine, array ranges emptied of what Excel saved in them (they would block)."""
     config = gaps.engine_config(book_scan)
-    if not book_scan.arrays:
-        return fz.Workbook.load_path(str(path), config=config)
     ranges: dict[str, list[str]] = {}
     for arr in book_scan.arrays:
         ranges.setdefault(arr.sheet, []).append(arr.ref)
-    return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)
+    try:
+        if not ranges:
+            return fz.Workbook.load_path(str(path), config=config)
+        return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)
+    except Exception as exc:  # the engine's loader refuses the package: one line, not a traceback
+        raise WorkbookFileError(f"{path}: the formula engine cannot load it ({_first_line(exc)})") from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
 
 
 def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries
 
-from xlmodel.workbook.xlsxpatch import PARSER, PKG_REL_NS, Q, REL_NS, sheet_parts
+from xlmodel.workbook.xlsxpatch import PARSER, PKG_REL_NS, Q, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: encrypted OOXML or a legacy .xls
 MACRO_SUFFIXES = (".xlsm", ".xltm")
@@ -29,8 +29,12 @@ class WorkbookFileError(ValueError):
     """A workbook file that cannot be read or written: the message is one line, what and why."""
 
 
-def check_workbook(path: Path | str) -> Path:
-    """Return ``path`` when it is a readable .xlsx/.xlsm package, else raise :class:`WorkbookFileError`."""
+def check_workbook(path: Path | str, deep: bool = False) -> Path:
+    """Return ``path`` when it is a readable .xlsx/.xlsm package, else raise :class:`WorkbookFileError`.
+
+    ``deep`` also parses every XML part (a command that reads the sheets later, as
+    ``calc`` does through :func:`scan`, need not).
+    """
     path = Path(path)
     if not path.exists():
         raise WorkbookFileError(f"{path}: no such file")
@@ -55,6 +59,11 @@ def check_workbook(path: Path | str) -> Path:
             if damaged:
                 raise WorkbookFileError(f"{path}: is damaged (part {damaged} fails its checksum)")
             sheet_parts(zf)
+            if deep:
+                for name in sorted(n for n in names if n.endswith((".xml", ".rels"))):
+                    with zf.open(name) as fh:
+                        for _, element in etree.iterparse(fh, resolve_entities=False, no_network=True):
+                            element.clear()
     except zipfile.BadZipFile as exc:
         raise WorkbookFileError(f"{path}: is truncated or damaged ({exc})") from None
     except (KeyError, etree.XMLSyntaxError) as exc:
@@ -120,6 +129,14 @@ class Scan:
 
 
 def scan(path: Path) -> Scan:
+    """Read the sheet XML of a checked workbook; a part that cannot be read is one line."""
+    try:
+        return _scan(path)
+    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise WorkbookFileError(f"{path}: is damaged (a part cannot be read: {exc})") from None
+
+
+def _scan(path: Path) -> Scan:
     out = Scan()
     with zipfile.ZipFile(path) as zf:
         calc = etree.fromstring(zf.read("xl/workbook.xml"), PARSER).find(f"{Q}calcPr")
@@ -187,6 +204,3 @@ def split_address(address: str) -> tuple[int, int]:
     letters, row = coordinate_from_string(address.replace("$", ""))
     return row, column_index_from_string(letters)
 
-
-__all__ = ["REL_NS", "ArrayFormula", "DataTable", "Scan", "WorkbookFileError", "check_output", "check_workbook",
-           "scan", "split_address"]

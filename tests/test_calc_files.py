@@ -1,0 +1,108 @@
+"""Bad workbook files given to `xlmodel calc` and `xlmodel refresh`: one line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xlmodel.cli import app
+from xlmodel.workbook import engine
+from xlmodel.workbook.package import OLE_MAGIC, WorkbookFileError
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO / "workbooks" / "miner_model.xlsx"
+MACRO_BOOK = Path(__file__).parent / "oracle" / "apache_test-data_spreadsheet_57181.xlsm"
+
+
+def _missing(tmp: Path) -> Path:
+    return tmp / "nowhere.xlsx"
+
+
+def _folder(tmp: Path) -> Path:
+    (tmp / "folder.xlsx").mkdir()
+    return tmp / "folder.xlsx"
+
+
+def _text(tmp: Path) -> Path:
+    (tmp / "notes.xlsx").write_text("quarter,revenue\nQ3-25,81.1\n")
+    return tmp / "notes.xlsx"
+
+
+def _truncated(tmp: Path) -> Path:
+    data = TEMPLATE.read_bytes()
+    (tmp / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    return tmp / "cut.xlsx"
+
+
+def _encrypted(tmp: Path) -> Path:
+    (tmp / "locked.xlsx").write_bytes(OLE_MAGIC + bytes(4088))  # how Excel saves a password-protected book
+    return tmp / "locked.xlsx"
+
+
+def _zip_not_workbook(tmp: Path) -> Path:
+    with zipfile.ZipFile(tmp / "archive.xlsx", "w") as zf:
+        zf.writestr("readme.txt", "not a workbook")
+    return tmp / "archive.xlsx"
+
+
+def _damaged_sheet(tmp: Path) -> Path:
+    out = tmp / "damaged.xlsx"
+    with zipfile.ZipFile(TEMPLATE) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, data[:100] if info.filename == "xl/worksheets/sheet2.xml" else data)
+    return out
+
+
+BAD_FILES = {
+    "missing": (_missing, "no such file"),
+    "folder": (_folder, "is a folder"),
+    "not a zip": (_text, "is not an Excel workbook"),
+    "truncated": (_truncated, "truncated or damaged"),
+    "encrypted": (_encrypted, "password-protected"),
+    "zip without a workbook": (_zip_not_workbook, "no xl/workbook.xml"),
+    "damaged sheet": (_damaged_sheet, "is damaged"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+@pytest.mark.parametrize("command", ["calc", "refresh"])
+def test_a_bad_file_is_one_line_exit_2_and_nothing_written(tmp_path, case, command):
+    make, reason = BAD_FILES[case]
+    path = make(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    args = [command, str(path)] + (["--offline"] if command == "refresh" else [])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert reason in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_engine_raises_the_same_one_line_error(tmp_path):
+    with pytest.raises(WorkbookFileError, match="password-protected"):
+        engine.calculate(_encrypted(tmp_path))
+
+
+def test_output_folder_that_does_not_exist_is_refused_before_any_work(tmp_path):
+    out = tmp_path / "no" / "such" / "out.xlsx"
+    result = CliRunner().invoke(app, ["calc", str(TEMPLATE), "-o", str(out)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not out.parent.exists()
+
+
+def test_a_macro_workbook_keeps_xlsm(tmp_path):
+    book = tmp_path / "model.xlsm"
+    shutil.copyfile(MACRO_BOOK, book)
+    refused = CliRunner().invoke(app, ["calc", str(book), "-o", str(tmp_path / "model.xlsx")])
+    assert refused.exit_code == 2 and "holds macros" in refused.output and ".xlsm" in refused.output
+    assert not (tmp_path / "model.xlsx").exists()
+    result = CliRunner().invoke(app, ["calc", str(book)])
+    assert result.exit_code in (0, 1), result.output
+    written = tmp_path / "model.calculated.xlsm"
+    with zipfile.ZipFile(book) as a, zipfile.ZipFile(written) as b:
+        assert a.read("xl/vbaProject.bin") == b.read("xl/vbaProject.bin")  # macros kept byte for byte
