@@ -129,10 +129,13 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
     for (sheet, address), text in book_scan.formulas.items():
-        if text and "(" in text and any(n in text.upper() for n in names):
-            filled = gaps.fill_omitted_arguments(text, names)
-            if filled != text:
-                wb.set_formula(sheet, *split_address(address), filled)
+        edited = text
+        if book_scan.tables and "[" in text:
+            edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
+        if "(" in edited and any(n in edited.upper() for n in names):
+            edited = gaps.fill_omitted_arguments(edited, names)
+        if edited != text:
+            wb.set_formula(sheet, *split_address(address), edited)
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: _formula_text(wb, book_scan, s, a))
     return notes
 

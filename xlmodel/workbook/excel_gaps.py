@@ -25,6 +25,7 @@ calculation, switched on from the workbook's setting in :func:`engine_config`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -72,6 +73,7 @@ def register_xlmodel(wb: fz.Workbook) -> None:
         wb.register_function(fn.name, _xlmodel_callback(fn.name), min_args=fn.required, max_args=len(fn.args))
     wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
     wb.register_function("VDB", vdb_callback, min_args=5, max_args=7)
+    wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
 
 
 def _xlmodel_callback(name: str) -> Callable[..., Any]:
@@ -211,6 +213,65 @@ def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str]) 
             wb.set_value(sheet, row, col, fz.LiteralValue.error(kind, None))
 
 
+STRUCTURED = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[(?P<spec>(?:[^\[\]]|\[[^\]]*\])*)\]")
+SPEC_ITEM = re.compile(r"\[([^\]]*)\]|([^,\[\]:]+)|(:)")
+
+
+def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str:
+    """Structured references (``Sales[Amount]``, ``Sales[@Amount]``, ``Sales[#Totals]``) as plain ranges.
+
+    Upstream: formualizer 0.13 answers ``#N/IMPL!`` for ``#This Row`` and a false
+    circular reference for a column summed in its own totals row
+    (tests/oracle/tamc_spec_test_data_ExampleSpreadsheet.xlsx, Tables!F4 and B5), so
+    xlmodel writes what Excel means: the table's cells, by its header names and rows.
+    """
+    by_name = {t["name"].upper(): t for t in tables}
+
+    def swap(match: re.Match) -> str:
+        table = by_name.get(match["table"].upper())
+        ref = _table_range(table, match["spec"], row) if table else None
+        return f"'{table['sheet']}'!{ref}" if ref else match[0]
+
+    parts = formula.split('"')  # odd parts are inside text literals: left alone but for INDIRECT's text
+    for i, part in enumerate(parts):
+        if i % 2 == 0 or parts[i - 1].rstrip().upper().endswith("INDIRECT("):
+            parts[i] = STRUCTURED.sub(swap, part)
+    return '"'.join(parts)
+
+
+def _table_range(table: dict, spec: str, row: int) -> str | None:
+    top, left, bottom, right = table["range"]
+    header = top if table["header_row"] else None
+    totals = bottom if table["totals_row"] else None
+    data = (top + (header is not None), bottom - (totals is not None))
+    spec = spec.strip()
+    specials, columns = [], []
+    if spec.startswith("@"):
+        specials, spec = ["#this row"], spec[1:]
+    for bracketed, bare, colon in SPEC_ITEM.findall(spec):
+        item = (bracketed or bare).strip()
+        if colon:
+            columns.append(":")
+        elif item.startswith("#") or item == "@":
+            specials.append("#this row" if item == "@" else item.lower())
+        elif item:
+            columns.append(item)
+    spans = {"#all": (top, bottom), "#data": data, "#headers": (header, header), "#totals": (totals, totals),
+             "#this row": (row, row)}
+    chosen = [spans.get(s) for s in specials] or [data]
+    if any(span is None or span[0] is None for span in chosen):
+        return None
+    first_row, last_row = min(s[0] for s in chosen), max(s[1] for s in chosen)
+    names = [h.upper() for h in table["headers"]]
+    picked = [c for c in columns if c != ":"]
+    if any(c.upper() not in names for c in picked):
+        return None
+    cols = [left + names.index(c.upper()) for c in picked] or [left, right]
+    a = f"{get_column_letter(min(cols))}{first_row}"
+    b = f"{get_column_letter(max(cols))}{last_row}"
+    return a if a == b else f"{a}:{b}"
+
+
 def add_tables(wb: fz.Workbook, tables: Iterable[dict]) -> list[str]:
     """Define the workbook's Excel tables in the engine; returns a line per table it refused."""
     problems = []
@@ -282,8 +343,8 @@ def vdb(cost: float, salvage: float, life: float, start: float, end: float, fact
     """Excel's VDB: declining-balance depreciation from ``start`` to ``end`` (periods may be fractional).
 
     Switches to straight line when that is larger, unless ``no_switch``. None where
-    Excel answers ``#NUM!``. The algorithm is LibreOffice's ``ScVDB``, which matches
-    Excel on fractional periods (tests/oracle/bradbase_tests_resources_VDB.xlsx).
+    Excel answers ``#NUM!``. Checked against Excel's own values for whole and
+    fractional periods (tests/oracle/bradbase_tests_resources_VDB.xlsx).
     Upstream: formualizer 0.13 has no VDB (``=VDB(2400,300,10,0,1)`` gives ``#NAME?``).
     """
     if start < 0 or end < start or end > life or cost < 0 or salvage < 0 or factor <= 0 or life <= 0:
@@ -299,15 +360,13 @@ def vdb(cost: float, salvage: float, life: float, start: float, end: float, fact
                 term *= end + 1 - int_end
             total += term
         return total
-    part = 0.0
-    if start != int_start:
-        value = cost - _inter_vdb(cost, salvage, life, life, int_start, factor)
-        part += (start - int_start) * _inter_vdb(value, salvage, life, life - int_start, 1, factor)
-    if end != int_end:
-        value = cost - _inter_vdb(cost, salvage, life, life, int_end - 1, factor)
-        part += (int_end - end) * _inter_vdb(value, salvage, life, life - (int_end - 1), 1, factor)
-    cost -= _inter_vdb(cost, salvage, life, life, int_start, factor)
-    return _inter_vdb(cost, salvage, life, life - int_start, int_end - int_start, factor) - part
+    # Excel restarts the schedule at ``start``: the value left then, depreciated over the life left.
+    # The value left counts a fractional period first, then whole periods (LibreOffice's ScVDB
+    # interpolates whole periods instead, and differs from Excel by up to 0.9% on the oracle).
+    frac = start - int_start
+    value = cost - _inter_vdb(cost, salvage, life, life, frac, factor)
+    value -= _inter_vdb(value, salvage, life, life - frac, int_start, factor)
+    return _inter_vdb(value, salvage, life, life - start, end - start, factor)
 
 
 def _ddb(cost: float, salvage: float, life: float, period: float, factor: float) -> float:
@@ -339,6 +398,40 @@ def _inter_vdb(cost: float, salvage: float, life: float, life1: float, period: f
             term *= period + 1.0 - end
         total += term
     return total
+
+
+@lru_cache(maxsize=1)
+def _formatter():
+    import warnings
+
+    import ssf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ssf.SSF(locale_support=False, decimal_separator=".", thousands_separator=",")
+
+
+def text(value: Any, number_format: Any) -> Any:
+    """Excel's TEXT(value, format_text) through SheetJS's number-format rules (the ``ssf`` port).
+
+    Upstream: formualizer 0.13 ignores sections, literals and spacing
+    (``=TEXT(-12,"#,##0_);(#,##0)")`` gives ``-12``, Excel ``(12)``).
+    """
+    for arg in (value, number_format):
+        if is_error(arg):
+            return arg
+    if isinstance(value, bool):
+        value = "TRUE" if value else "FALSE"
+    try:
+        out = _formatter().format(str(number_format), 0 if value is None else value)
+    except Exception:  # a format ssf cannot read: Excel's answer for an invalid format too
+        return error_value("Value")
+    if out and set(out) == {"#"}:  # a date beyond 9999-12-31 or before 1900
+        return error_value("Value")
+    if isinstance(value, (int, float)) and value < 0 and out.startswith("-") and not any(
+            ch in "123456789" for ch in out) and ";" not in str(number_format):
+        return out[1:]  # Excel drops the sign of a value that shows as zero
+    return out
 
 
 @lru_cache(maxsize=None)
