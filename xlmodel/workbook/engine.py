@@ -184,7 +184,7 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
         message = _error_message(value, formula)
         if message:
             calc.issues.append(CellIssue(sheet, address, formula, message))
-    _name_cycles(calc)
+    _name_cycles(wb, calc)
     calc.names = _named_values(wb, calc)
 
 
@@ -240,14 +240,44 @@ def _error_message(value: Any, formula: str) -> str | None:
     return None
 
 
-def _name_cycles(calc: Calculation) -> None:
-    """Name every cell of a circular reference in each of its cells' messages."""
-    cycle = [i for i in calc.issues if i.message.startswith("#CIRC!")]
-    if not cycle:
+def _name_cycles(wb: fz.Workbook, calc: Calculation) -> None:
+    """Say which cells form each circular reference, and which only read one."""
+    circ = {(i.sheet, i.address): i for i in calc.issues if i.message.startswith("#CIRC!")}
+    if not circ:
         return
-    cells = ", ".join(f"{i.sheet}!{i.address}" for i in cycle[:12]) + (" ..." if len(cycle) > 12 else "")
-    for issue in cycle:
-        issue.message = f"#CIRC! circular reference through {cells}; iterative calculation is off in this workbook"
+    reads = {key: _precedents_among(wb, key, circ) for key in circ}
+    in_cycle = [key for key in circ if key in _reachable(reads, reads[key])]
+    names = ", ".join(f"{s}!{a}" for s, a in in_cycle[:12]) + (" ..." if len(in_cycle) > 12 else "")
+    for key, issue in circ.items():
+        issue.message = (f"#CIRC! circular reference through {names}; iterative calculation is off in this "
+                         "workbook (Excel: File > Options > Formulas > Enable iterative calculation)"
+                         if key in in_cycle else f"#CIRC! reads the circular reference through {names}")
+
+
+def _precedents_among(wb: fz.Workbook, key: tuple[str, str], cells) -> set[tuple[str, str]]:
+    from openpyxl.utils.cell import range_boundaries
+
+    out = set()
+    for p in wb.precedents(f"'{key[0]}'!{key[1]}").precedents:
+        address = p.reference.address
+        if not address or "!" not in address:
+            continue
+        sheet, ref = address.rsplit("!", 1)
+        sheet, ref = sheet.strip("'"), ref.replace("$", "")
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        out |= {(s, a) for s, a in cells if s == sheet and min_row <= split_address(a)[0] <= max_row
+                and min_col <= split_address(a)[1] <= max_col}
+    return out
+
+
+def _reachable(edges: dict, start: set) -> set:
+    seen, todo = set(), list(start)
+    while todo:
+        key = todo.pop()
+        if key not in seen:
+            seen.add(key)
+            todo.extend(edges.get(key, ()))
+    return seen
 
 
 def unknown_functions(formula: str) -> set[str]:
