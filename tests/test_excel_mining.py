@@ -4,6 +4,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from excel_samples import sample_args
 
 from xlmodel.core import mining
@@ -155,3 +157,22 @@ def test_dates_are_not_numbers():
 def test_sample_table_covers_every_argument():
     for fn in functions():
         assert len(sample_args(fn)) == len(fn.args), fn.name
+
+
+ELEMENTWISE = [fn for fn in functions() if fn.elementwise]
+
+
+@pytest.mark.parametrize("fn", ELEMENTWISE, ids=lambda fn: fn.name)
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_the_plain_number_fast_path_answers_as_the_range_path(fn, data):
+    """call() on plain numbers skips array building; a 1x1 range takes the general path."""
+    values = [data.draw(st.one_of(st.none(), st.integers(-5, 1_000_000), st.floats(-1e7, 1e7, allow_nan=False)))
+              if a.optional else data.draw(st.one_of(st.integers(-5, 1_000_000), st.floats(-1e7, 1e7)))
+              for a in fn.args]
+    fast = call(fn.name, *values)
+    general = call(fn.name, *[None if v is None else [[v]] for v in values])
+    if isinstance(general, float):
+        assert fast == pytest.approx(general, rel=1e-15, abs=0) or (fast != fast and general != general)
+    else:
+        assert fast == general

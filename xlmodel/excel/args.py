@@ -54,6 +54,12 @@ class Arg:
     def optional(self) -> bool:
         return self.default is not REQUIRED
 
+    def accepts(self, value: float) -> bool:
+        """Whether one plain number passes this argument's rules (the checks of ``_check_rules``)."""
+        return (math.isfinite(value) and (self.gt is None or value > self.gt)
+                and (self.ge is None or value >= self.ge) and (self.le is None or value <= self.le)
+                and (not self.integer or float(value).is_integer()))
+
     @property
     def rule(self) -> str:
         """The allowed range in words, e.g. ``> 0`` or ``0 to 1``."""

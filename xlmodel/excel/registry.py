@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,10 +58,37 @@ class ExcelFunction:
 
     def invoke(self, *values: Any) -> np.ndarray:
         """Compute the 2-D result, raising :class:`ArgumentError` for a bad call."""
+        fast = self.scalar(values)
+        if fast is not None:
+            return np.full((1, 1), fast)
         parsed = self._parse_all(values)
         if not self.elementwise:
             return np.asarray(self.impl(*parsed))
         return _run_elementwise(self, parsed)
+
+    def scalar(self, values: tuple[Any, ...]) -> float | None:
+        """The result of a call on plain numbers that pass every rule, without building arrays.
+
+        None when any value is not a plain number (a range, text, empty, a bool), breaks
+        a rule, or the result is not finite: the general path then gives the same
+        answer or the message naming the argument.
+        """
+        if not self.elementwise or len(values) > len(self.args):
+            return None
+        numbers = []
+        for i, arg in enumerate(self.args):
+            value = values[i] if i < len(values) else None
+            if value is None and arg.optional:
+                value = arg.default
+            if type(value) not in PLAIN_NUMBERS or arg.kind not in ("number", "lines") or not arg.accepts(value):
+                return None
+            numbers.append(float(value))
+        try:
+            with np.errstate(all="ignore"):
+                result = float(self.impl(*numbers))
+        except (TypeError, ValueError):
+            return None
+        return result if math.isfinite(result) else None
 
     def _parse_all(self, values: tuple[Any, ...]) -> list[Any]:
         if len(values) > len(self.args):
@@ -134,7 +162,9 @@ def _merge_errors(parsed: list[Values], shape: tuple[int, ...]) -> np.ndarray | 
     return merged
 
 
+PLAIN_NUMBERS = frozenset({float, int, np.float64, np.int64})
 REGISTRY: dict[str, ExcelFunction] = {}
+_LOADED = False
 
 
 def register(fn: ExcelFunction) -> ExcelFunction:
@@ -160,8 +190,12 @@ FUNCTION_MODULES = ("mining", "colocation", "bridge")  # registration order is t
 
 def _load() -> None:
     """Import the modules that register functions (once)."""
+    global _LOADED
+    if _LOADED:
+        return
     for module in FUNCTION_MODULES:
         importlib.import_module(f"xlmodel.excel.{module}")
+    _LOADED = True
 
 
 def call(name: str, *args: Any) -> Any:
@@ -172,9 +206,12 @@ def call(name: str, *args: Any) -> Any:
     array (``float``, or ``object`` when it holds text or error cells). A call that
     cannot compute returns a :class:`CellError` (``#VALUE! <message>``), never raises.
     """
-    fn = get(name)
+    fn = REGISTRY.get(name) or get(name)
     if fn is None:
         return CellError(f"{name} is not an xlmodel function", code="#NAME?")
+    fast = fn.scalar(args)
+    if fast is not None:
+        return fast
     try:
         result = fn.invoke(*args)
     except ArgumentError as exc:
