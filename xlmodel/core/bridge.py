@@ -34,8 +34,10 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -225,6 +227,8 @@ def bridge_frame(periods: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
         for r in rows:
             labels.setdefault(r.key, r.label)
     order = _merged_order([[r for r in columns[p]] for p in columns])
+    import pandas as pd  # only the DataFrame helper needs pandas: a cell and a headless calc do not
+
     frame = pd.DataFrame({p: [columns[p].get(k, math.nan) for k in order] for p in columns}, index=order)
     frame.insert(0, "label", [labels[k] for k in order])
     frame.index.name = "key"

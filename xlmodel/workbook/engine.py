@@ -132,7 +132,7 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
         edited = text
         if book_scan.tables and "[" in text:
             edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
-        if "(" in edited and any(n in edited.upper() for n in names):
+        if gaps.needs_filling(edited):
             edited = gaps.fill_omitted_arguments(edited, names)
         if edited != text:
             wb.set_formula(sheet, *split_address(address), edited)

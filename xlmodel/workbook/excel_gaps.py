@@ -138,6 +138,20 @@ def xlmodel_names() -> frozenset[str]:
     return frozenset(fn.name for fn in functions())
 
 
+@lru_cache(maxsize=1)
+def xlmodel_call() -> re.Pattern:
+    """Matches a call of any xlmodel function in a formula."""
+    names = "|".join(sorted(xlmodel_names(), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{names})\s*\(", re.I)
+
+
+EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing
+
+
+def needs_filling(formula: str) -> bool:
+    return bool(EMPTY_ARGUMENT.search(formula)) and bool(xlmodel_call().search(formula))
+
+
 # --- array formulas ----------------------------------------------------------------------------------
 
 

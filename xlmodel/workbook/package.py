@@ -11,6 +11,7 @@ setting.
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -150,17 +151,20 @@ def _scan(path: Path) -> Scan:
 
 
 def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
-    with zf.open(part) as fh:
-        for _, c in etree.iterparse(fh, tag=f"{Q}c", resolve_entities=False, no_network=True):
-            address = c.get("r")
-            f = c.find(f"{Q}f")
-            if f is not None:
-                _formula(sheet, address, c, f, out)
-            elif c.get("t") == "e":
-                v = c.find(f"{Q}v")
-                if v is not None and v.text:
-                    out.literal_errors[(sheet, address)] = v.text
-            c.clear()
+    data = zf.read(part)
+    with_errors = b't="e"' in data  # literal error values need every cell read; formulas only their <f>
+    tags = (f"{Q}c", f"{Q}row") if with_errors else (f"{Q}f", f"{Q}row")
+    for _, element in etree.iterparse(io.BytesIO(data), tag=tags, resolve_entities=False, no_network=True):
+        if element.tag == f"{Q}row":
+            element.clear()
+            continue
+        c, f = (element, element.find(f"{Q}f")) if with_errors else (element.getparent(), element)
+        if f is not None:
+            _formula(sheet, c.get("r"), c, f, out)
+        elif c.get("t") == "e":
+            v = c.find(f"{Q}v")
+            if v is not None and v.text:
+                out.literal_errors[(sheet, c.get("r"))] = v.text
     _tables(zf, sheet, part, out)
 
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from xlmodel.workbook.engine import Calculation
+from xlmodel.workbook.excel_gaps import xlmodel_call
 
 
 def _show(value: Any) -> str:
@@ -40,7 +41,4 @@ def print_summary(console: Console, calc: Calculation, written: Path) -> None:
 
 
 def _uses_xlmodel(formula: str) -> bool:
-    from xlmodel.excel import functions
-
-    upper = formula.upper()
-    return any(f"{fn.name}(" in upper for fn in functions())
+    return bool(xlmodel_call().search(formula))

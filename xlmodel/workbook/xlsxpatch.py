@@ -21,6 +21,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 Q = f"{{{NS}}}"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+V_TAG, IS_TAG = f"{Q}v", f"{Q}is"
 CELL_RE = re.compile(r"^([A-Z]+)(\d+)$")
 
 
@@ -167,16 +168,22 @@ def _without_full_calc(xml: bytes) -> bytes:
 
 def _set_value(cell, value: Any, inline: bool = False) -> None:
     """Store ``value`` as the cell's cached result (``inline``: as a plain value, no formula)."""
-    for child in cell.findall(f"{Q}v") + cell.findall(f"{Q}is"):
-        cell.remove(child)
+    v = None
+    for child in cell.iterchildren(V_TAG, IS_TAG):  # reuse the <v> a writer left: cheaper on big sheets
+        if child.tag == V_TAG and v is None and not inline:
+            v = child
+        else:
+            cell.remove(child)
     cell.attrib.pop("t", None)
-    if value is None:
+    if value is None or (inline and isinstance(value, str)):
+        if v is not None:
+            cell.remove(v)
+        if value is not None:
+            cell.set("t", "inlineStr")
+            etree.SubElement(etree.SubElement(cell, IS_TAG), f"{Q}t").text = str(value)
         return
-    if inline and isinstance(value, str):
-        cell.set("t", "inlineStr")
-        etree.SubElement(etree.SubElement(cell, f"{Q}is"), f"{Q}t").text = str(value)
-        return
-    v = etree.SubElement(cell, f"{Q}v")
+    if v is None:
+        v = etree.SubElement(cell, V_TAG)
     if isinstance(value, bool):
         cell.set("t", "b")
         v.text = "1" if value else "0"

@@ -1,0 +1,103 @@
+"""`xlmodel calc` against LibreOffice headless on the same rows, in one run (run by hand).
+
+For N = 100, 1,000 and 10,000 rows of 5 formulas each (2 xlmodel functions and 3
+built-ins), this times `xlmodel calc` as a user runs it (a new process: start-up,
+load, evaluate, write the calculated copy) and records its peak RSS. LibreOffice
+recalculates a built-in-only version of the same rows (the two xlmodel formulas
+written out in Excel arithmetic) with recalculation forced on load
+(OOXMLRecalcMode = 0) and saves it, also as a new process. Figures are ratios within
+this run; nothing is asserted.
+
+    python benchmarks/bench_calc.py            # needs LibreOffice for the comparison
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import xlsxwriter
+
+ROWS = (100, 1_000, 10_000)
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def build(path: Path, rows: int, xlmodel: bool) -> Path:
+    """Rows of inputs and five formulas; the xlmodel pair as Excel arithmetic when not ``xlmodel``."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Rows")
+    ws.write_row(0, 0, ["btc_usd", "network_ehs", "j_per_th", "usd_per_mwh", "hashprice", "cost_per_btc",
+                        "margin", "sum", "flag"])
+    for i in range(rows):
+        r = i + 2
+        ws.write_row(i + 1, 0, [60_000 + 10 * i, 900 + (i % 400), 15 + (i % 20), 30 + (i % 50)])
+        if xlmodel:
+            ws.write_formula(i + 1, 4, f"=BTC_HASHPRICE(A{r},B{r},0.03)")
+            ws.write_formula(i + 1, 5, f"=BTC_POWER_COST_PER_BTC(C{r},D{r},B{r},0.03)")
+        else:
+            ws.write_formula(i + 1, 4, f"=144*(3.125+0.03)*A{r}/(B{r}*1000)")
+            ws.write_formula(i + 1, 5, f"=0.024*C{r}*D{r}*B{r}*1000/(144*(3.125+0.03))")
+        ws.write_formula(i + 1, 6, f"=ROUND(A{r}-F{r},2)")
+        ws.write_formula(i + 1, 7, f"=SUM(A{r}:D{r})")
+        ws.write_formula(i + 1, 8, f'=IF(E{r}>40,"high","low")')
+    wb.close()
+    return path
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command run as a new process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{cmd[0]} failed: {proc.stderr.read().decode()[-400:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def libreoffice(tmp: Path) -> list[str] | None:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        return None
+    profile = tmp / "lo-profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    return [office, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+            "--convert-to", "xlsx", "--outdir", str(tmp / "lo-out")]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="xlmodel-bench-calc-") as tmp_name:
+        tmp = Path(tmp_name)
+        lo = libreoffice(tmp)
+        if lo:
+            run(lo + [str(build(tmp / "warm.xlsx", 10, xlmodel=False))])  # first start writes the profile
+        else:
+            print("LibreOffice not installed: xlmodel calc only (apt-get install libreoffice-calc-nogui)")
+        print(f"{'rows':>7} {'formulas':>9} {'xlmodel s':>10} {'MB':>6} {'LibreOffice s':>14} {'MB':>6} "
+              f"{'ratio':>6}")
+        walls = {}
+        for rows in ROWS:
+            ours = build(tmp / f"xl_{rows}.xlsx", rows, xlmodel=True)
+            wall, rss = run([sys.executable, "-m", "xlmodel.cli", "calc", str(ours), "-o", str(tmp / f"c_{rows}.xlsx")])
+            walls[rows] = wall
+            line = f"{rows:>7,} {5 * rows:>9,} {wall:>10.2f} {rss:>6.0f}"
+            if lo:
+                lo_wall, lo_rss = run(lo + [str(build(tmp / f"lo_{rows}.xlsx", rows, xlmodel=False))])
+                line += f" {lo_wall:>14.2f} {lo_rss:>6.0f} {wall / lo_wall:>6.2f}"
+            print(line)
+        print(f"growth 1,000 -> 10,000 rows: {walls[10_000] / walls[1_000]:.1f}x time for 10x rows")
+
+
+if __name__ == "__main__":
+    main()
