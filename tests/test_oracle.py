@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import math
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,10 @@ from xlmodel.workbook import engine
 ORACLE = Path(__file__).parent / "oracle"
 BOOKS = sorted(p.name for p in ORACLE.glob("*.xls*"))
 KNOWN: dict[str, dict[str, str]] = json.loads((ORACLE / "known_differences.json").read_text())
-ITERATIVE = re.compile(r"\b(XIRR|IRR|MIRR|RATE|YIELD|ODDFYIELD|ODDLYIELD|YIELDDISC|YIELDMAT)\(", re.I)
+ITERATIVE = re.compile(r"\b(XIRR|IRR|MIRR|RATE|YIELD|ODDFYIELD|ODDLYIELD|YIELDDISC|YIELDMAT)\(", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def differences(name: str) -> dict[str, tuple[str, Any, Any]]:
     """Cell -> (formula, Excel's value, ours) for every formula cell that does not match."""
     calc = engine.calculate(ORACLE / name)

@@ -23,7 +23,7 @@ from xlmodel.workbook import xlsxpatch
 from xlmodel.workbook.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 
 log = logging.getLogger(__name__)
-CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.S)  # "#VALUE! <message>" from an xlmodel call
+CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.DOTALL)  # "#VALUE! <message>" from an xlmodel call
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> None:
     """Formulas saved without the dynamic-array flag that spilled: evaluate them as Excel did."""
     in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
     changed = False
-    for (sheet, address) in book_scan.formulas:
+    for sheet, address in book_scan.formulas.keys():
         if (sheet, address) in in_arrays or gaps.spill_extent(wb, sheet, address) is None:
             continue
         text = _formula_text(wb, book_scan, sheet, address)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import formualizer as fz
@@ -142,7 +142,7 @@ def xlmodel_names() -> frozenset[str]:
 def xlmodel_call() -> re.Pattern:
     """Matches a call of any xlmodel function in a formula."""
     names = "|".join(sorted(xlmodel_names(), key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{names})\s*\(", re.I)
+    return re.compile(rf"(?<![\w.])(?:{names})\s*\(", re.IGNORECASE)
 
 
 EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing
@@ -448,7 +448,7 @@ def text(value: Any, number_format: Any) -> Any:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_builtin(name: str) -> bool:
     """Whether the engine knows a worksheet function of this name."""
     wb = fz.Workbook()

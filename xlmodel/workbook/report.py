@@ -37,6 +37,8 @@ def print_summary(console: Console, calc: Calculation, written: Path) -> None:
         console.print(table)
     else:
         console.print("[green]no cell in error[/]")
+    for note in calc.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
     console.print(f"wrote calculated copy {escape(str(written))}")
 
 

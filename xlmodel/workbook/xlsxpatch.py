@@ -42,41 +42,6 @@ def _cells(root) -> dict[str, Any]:
     return {c.get("r"): c for c in root.iter(f"{Q}c")}
 
 
-def dynamic_array_cells(path: Path) -> list[tuple[str, str]]:
-    """Cells holding a dynamic-array formula (array formula on a cell with a ``cm`` flag)."""
-    out = []
-    with zipfile.ZipFile(path) as zf:
-        for name, part in sheet_parts(zf).items():
-            root = etree.fromstring(zf.read(part), PARSER)
-            for c in root.iter(f"{Q}c"):
-                f = c.find(f"{Q}f")
-                if c.get("cm") is not None and f is not None and f.get("t") == "array":
-                    out.append((name, c.get("r")))
-    return out
-
-
-def array_ref(path: Path, sheet: str, address: str) -> str | None:
-    with zipfile.ZipFile(path) as zf:
-        root = etree.fromstring(zf.read(sheet_parts(zf)[sheet]), PARSER)
-    cell = _cells(root).get(address)
-    f = cell.find(f"{Q}f") if cell is not None else None
-    return f.get("ref") if f is not None else None
-
-
-def widen_array_formulas(path: Path, refs: dict[tuple[str, str], str]) -> None:
-    """Give array formulas a new ``ref`` range (in place)."""
-    by_sheet: dict[str, dict[str, str]] = {}
-    for (sheet, address), ref in refs.items():
-        by_sheet.setdefault(sheet, {})[address] = ref
-
-    def edit(sheet: str, root) -> None:
-        cells = _cells(root)
-        for address, ref in by_sheet.get(sheet, {}).items():
-            cells[address].find(f"{Q}f").set("ref", ref)
-
-    _rewrite(path, path, edit, set(by_sheet))
-
-
 def store_values(src: Path, dst: Path, values: dict[str, dict[str, Any]], bake: bool = False,
                  widen: dict[tuple[str, str], str] | None = None) -> None:
     """Write ``src`` to ``dst`` with ``values`` cached in their cells.
