@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from xlmodel.cli import app
@@ -106,3 +108,30 @@ def test_a_macro_workbook_keeps_xlsm(tmp_path):
     written = tmp_path / "model.calculated.xlsm"
     with zipfile.ZipFile(book) as a, zipfile.ZipFile(written) as b:
         assert a.read("xl/vbaProject.bin") == b.read("xl/vbaProject.bin")  # macros kept byte for byte
+
+
+SHEET_PARTS = sorted(n for n in zipfile.ZipFile(TEMPLATE).namelist() if n.startswith("xl/worksheets/"))
+SNIPPETS = [b"((((", b"#REF!", b'r="ZZZZ99999999"', b"<f>SUM(</f>", b"\xff\xfe", b'<f t="array" ref="A1:ZZ9">',
+            b"<c r=\"A1\"><f>A1</f></c>", b"=NOSUCH(", b'cm="1"']
+
+
+@given(part=st.sampled_from(SHEET_PARTS), edits=st.lists(
+    st.tuples(st.floats(0, 1), st.integers(0, 60), st.sampled_from(SNIPPETS)), min_size=1, max_size=4))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_mangled_sheet_is_an_error_list_or_one_line_never_a_traceback(tmp_path, part, edits):
+    with zipfile.ZipFile(TEMPLATE) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    data = bytearray(parts[part])
+    for where, cut, snippet in edits:
+        pos = int(where * (len(data) - 1))
+        data[pos:pos + cut] = snippet
+    path = tmp_path / "mangled.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, content in parts.items():
+            zf.writestr(name, bytes(data) if name == part else content)
+    try:
+        calc = engine.calculate(path)
+    except WorkbookFileError as exc:
+        assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+    else:
+        assert all(issue.message for issue in calc.issues)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,11 +98,20 @@ def calculate(path: Path | str) -> Calculation:
     return calc
 
 
-def _evaluate(wb: fz.Workbook, path: Path) -> None:
+@contextmanager
+def _engine_step(path: Path, what: str):
+    """The engine refusing the whole file, as one line (cells keep their own errors)."""
     try:
+        yield
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
+        raise WorkbookFileError(f"{path}: {what} ({_first_line(exc)})") from None
+
+
+def _evaluate(wb: fz.Workbook, path: Path) -> None:
+    with _engine_step(path, "the formula engine stopped"):
         wb.evaluate_all()
-    except Exception as exc:  # cells hold their own errors; this is the engine refusing the whole book
-        raise WorkbookFileError(f"{path}: the formula engine stopped ({_first_line(exc)})") from None
 
 
 def _load(path: Path, book_scan: Scan) -> fz.Workbook:
@@ -110,12 +120,10 @@ def _load(path: Path, book_scan: Scan) -> fz.Workbook:
     ranges: dict[str, list[str]] = {}
     for arr in book_scan.arrays:
         ranges.setdefault(arr.sheet, []).append(arr.ref)
-    try:
+    with _engine_step(path, "the formula engine cannot load it"):
         if not ranges:
             return fz.Workbook.load_path(str(path), config=config)
         return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)
-    except Exception as exc:  # the engine's loader refuses the package: one line, not a traceback
-        raise WorkbookFileError(f"{path}: the formula engine cannot load it ({_first_line(exc)})") from None
 
 
 def _first_line(exc: Exception) -> str:
