@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import formualizer as fz
+from openpyxl.formula.translate import Translator
 
 from xlmodel.excel import CellError, functions
 from xlmodel.workbook import excel_gaps as gaps
@@ -89,11 +90,12 @@ def calculate(path: Path | str) -> Calculation:
     calc = Calculation(path=path)
     calc.notes = _prepare(wb, book_scan)
     _evaluate(wb, path)
-    _intersect_legacy(wb, book_scan)
+    if _intersect_legacy(wb, book_scan):
+        _evaluate(wb, path)
     for table in book_scan.data_tables:
-        for address, value in gaps.compute_data_table(wb, table).items():
+        for address in gaps.compute_data_table(wb, table):
             book_scan.formulas.setdefault((table.sheet, address), f"=TABLE({table.row_input},{table.col_input})")
-        wb.evaluate_all()
+        _evaluate(wb, path)
     _collect(wb, book_scan, calc)
     return calc
 
@@ -136,7 +138,13 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     notes = gaps.add_tables(wb, book_scan.tables)
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
+    given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
     for (sheet, address), text in book_scan.formulas.items():
+        if not text:  # a cell sharing a master's formula: edited only when its master needs it
+            master = book_scan.shared.get((sheet, address), ("", ""))[1]
+            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)):
+                continue
+            text = Translator(master, origin=book_scan.shared[(sheet, address)][0]).translate_formula(address)
         edited = text
         if book_scan.tables and "[" in text:
             edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
@@ -144,30 +152,34 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             edited = gaps.fill_omitted_arguments(edited, names)
         if edited != text:
             wb.set_formula(sheet, *split_address(address), edited)
-    gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: _formula_text(wb, book_scan, s, a))
+            given[(sheet, address)] = edited
+    gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
 
 
 def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) -> str:
     text = book_scan.formulas.get((sheet, address))
-    if not text:  # a cell of a shared formula: the engine has expanded it
-        text = wb.get_formula(sheet, *split_address(address)) or ""
+    if not text:  # a cell sharing a master's formula, as the evaluated engine holds it (fast once evaluated)
+        text = wb.inspect_cell(f"'{sheet}'!{address}").cell.formula or ""
         book_scan.formulas[(sheet, address)] = text
     return text
 
 
-def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> None:
-    """Formulas saved without the dynamic-array flag that spilled: evaluate them as Excel did."""
+def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
+    """Formulas saved without the dynamic-array flag that spilled: make them evaluate as Excel did.
+
+    Returns whether any formula changed (the workbook then needs evaluating again).
+    """
     in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
     changed = False
     for sheet, address in book_scan.formulas.keys():
         if (sheet, address) in in_arrays or gaps.spill_extent(wb, sheet, address) is None:
             continue
-        text = _formula_text(wb, book_scan, sheet, address)
-        wb.set_formula(sheet, *split_address(address), gaps.intersect_legacy(text))
+        row, col = split_address(address)
+        current = wb.inspect_cell(f"'{sheet}'!{address}").cell.formula or ""  # with _prepare's edits
+        wb.set_formula(sheet, row, col, gaps.intersect_legacy(current))
         changed = True
-    if changed:
-        wb.evaluate_all()
+    return changed
 
 
 def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:

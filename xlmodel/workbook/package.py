@@ -119,7 +119,9 @@ class DataTable:
 class Scan:
     """What the sheet XML says beyond what the engine loads."""
 
-    formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # every formula cell (master text)
+    formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # every formula cell ("" if shared)
+    shared: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # cell -> its master, text
+    _masters: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (sheet, si) -> same
     arrays: list[ArrayFormula] = field(default_factory=list)
     data_tables: list[DataTable] = field(default_factory=list)
     literal_errors: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -174,7 +176,13 @@ def _formula(sheet: str, address: str, c, f, out: Scan) -> None:
         out.data_tables.append(DataTable(sheet, f.get("ref"), f.get("r1"), f.get("r2"),
                                          f.get("dt2D") == "1", f.get("dtr") == "1"))
         return
-    out.formulas[(sheet, address)] = "=" + (f.text or "") if f.text else ""
+    out.formulas[(sheet, address)] = "=" + f.text if f.text else ""
+    if kind == "shared":
+        key = (sheet, f.get("si"))
+        if f.text:
+            out._masters[key] = (address, out.formulas[(sheet, address)])
+        elif key in out._masters:  # Excel writes the master before the cells that share it
+            out.shared[(sheet, address)] = out._masters[key]
     if kind == "array":
         out.arrays.append(ArrayFormula(sheet, address, f.get("ref") or address, c.get("cm") is not None))
 
