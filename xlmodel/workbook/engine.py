@@ -134,7 +134,7 @@ def _first_line(exc: Exception) -> str:
 
 
 def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
-    gaps.register_xlmodel(wb)
+    gaps.register_functions(wb)
     notes = gaps.add_tables(wb, book_scan.tables)
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()

@@ -3,19 +3,21 @@
 formualizer (Rust) loads, orders and evaluates the formulas; this module closes the
 gaps between what it computes and what Excel shows, each in one function:
 
-- xlmodel's functions are registered as workbook functions (:func:`register_xlmodel`),
+- xlmodel's functions are registered as workbook functions (:func:`register_functions`),
   and an argument left empty (``=F(a,,c)``) reaches them as empty, not as 0;
 - legacy array formulas over a fixed range (``{=...}``): Excel fits the result to the
   range (a single row or column repeats, cells beyond the result show ``#N/A``); the
   engine would spill, and finds the range blocked by the values Excel saved there;
-- dynamic arrays: Excel saved the spilled cells as values, which block the spill;
+- dynamic arrays: Excel saved the spilled cells as values, which block the spill (the
+  engine module loads the package with them emptied: ``Workbook.set_value(None)`` over
+  a spill range loses cells of the spill in formualizer 0.13);
 - a legacy (non-array) formula never spills in Excel: a range in it is implicitly
   intersected with the formula's row or column (``@``);
-- literal error values typed into cells (``#N/A``) and Excel tables (structured
-  references), which the engine's loader leaves out;
+- literal error values typed into cells (``#N/A``), which the engine's loader leaves
+  out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks (VDB).
+- functions the engine lacks or gets wrong (VDB, TEXT's number formats).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -67,8 +69,8 @@ def is_error(value: Any) -> bool:
 # --- xlmodel's functions -------------------------------------------------------------------------
 
 
-def register_xlmodel(wb: fz.Workbook) -> None:
-    """Make every xlmodel function, and the helpers below, known to ``wb``."""
+def register_functions(wb: fz.Workbook) -> None:
+    """Make every xlmodel function known to ``wb``, and the functions below that Excel has and it lacks."""
     for fn in functions():
         wb.register_function(fn.name, _xlmodel_callback(fn.name), min_args=fn.required, max_args=len(fn.args))
     wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
