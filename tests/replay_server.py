@@ -21,7 +21,11 @@ ENV_KEY = {"mempool": "XLMODEL_MEMPOOL_URL", "coinbase": "XLMODEL_COINBASE_URL",
 
 
 class ReplayServer:
-    def __init__(self, routes: dict[str, httpx.Response] | None = None) -> None:
+    """``cache_control`` maps a provider (a key of PREFIX) to the Cache-Control it sends (default no-cache)."""
+
+    def __init__(self, routes: dict[str, httpx.Response] | None = None,
+                 cache_control: dict[str, str] | None = None) -> None:
+        control = {PREFIX[name]: value for name, value in (cache_control or {}).items()}
         by_path = {}
         for url, response in (routes or recorded()).items():
             for name, base in BASES.items():
@@ -50,7 +54,8 @@ class ReplayServer:
                 self.send_response(response.status_code)
                 self.send_header("Content-Type", response.headers.get("content-type", "application/json"))
                 self.send_header("ETag", etag)
-                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Cache-Control", next(
+                    (v for prefix, v in control.items() if path.startswith(prefix + "/")), "no-cache"))
                 self.send_header("Content-Length", str(len(response.content)))
                 self.end_headers()
                 self.wfile.write(response.content)

@@ -370,6 +370,29 @@ def test_a_warm_cache_revalidates_instead_of_downloading(book, tmp_path):
     assert sum(f.counter.revalidated for f in fetchers) == expected
 
 
+def test_a_fresh_cached_response_does_not_wait_for_the_rate_limiter(tmp_path):
+    waits, calls = [], []
+
+    def handler(request):
+        calls.append(request)
+        headers = {"ETag": '"v1"', "Cache-Control": "max-age=600" if "fresh" in request.url.path else "no-cache"}
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers=headers)
+        return httpx.Response(200, json={"ok": 1}, headers=headers)
+
+    clock = iter(range(1000)).__next__  # each look at the clock is 1 s later than the last...
+    f = Fetcher("p", "https://p.test", 30, transport=httpx.MockTransport(handler), cache_dir=tmp_path,
+                sleep=waits.append, clock=lambda: float(clock()))  # ...and the limit is one request per 30 s
+    for _ in range(3):
+        assert f.json("fresh") == {"ok": 1}
+    assert len(calls) == 1 and len(waits) == 0  # one download, then served from the cache, no waiting
+    for _ in range(2):
+        assert f.json("stale") == {"ok": 1}
+    # the stale path's download and its revalidation both went to the network, each 30 s after the last
+    assert len(calls) == 3 and waits == [29.0, 58.0]
+    assert f.counter.downloads == 2 and f.counter.revalidated == 1
+
+
 def test_cli_against_a_local_server_replaying_the_providers(book, monkeypatch, tmp_path):
     from replay_server import ReplayServer
 

@@ -1,6 +1,7 @@
 """One HTTP client per provider: rate limit, retries with backoff, an on-disk cache.
 
-- Rate limits are kept per provider (SEC below its 10 requests/s, mempool near 1/s).
+- Rate limits are kept per provider (SEC below its 10 requests/s, mempool near 1/s), for
+  what goes to the network: a fresh cached response does not wait.
 - Timeouts, 429 and 5xx are retried with exponential backoff, honouring ``Retry-After``.
 - Responses are cached on disk with hishel in RFC 9111 mode: a fresh entry is served
   from the cache, a stale one is revalidated (``If-None-Match`` / ``If-Modified-Since``)
@@ -58,6 +59,24 @@ class _CountingTransport(httpx.BaseTransport):
         self.inner.close()
 
 
+class _RateLimitedTransport(httpx.BaseTransport):
+    """Waits for the provider's rate limit before a request goes to the network.
+
+    It sits under the cache, so a fresh cached response is served without waiting;
+    a revalidation reaches the network and keeps the limit.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, limiter: RateLimiter) -> None:
+        self.inner, self.limiter = inner, limiter
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.limiter.wait()
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 class RateLimiter:
     """At most one request per ``interval_s`` seconds (thread-safe)."""
 
@@ -100,7 +119,9 @@ class Fetcher:
         sleep = sleep or time.sleep
         self.provider, self.base_url = provider, base_url
         self.counter = Counter()
-        inner: httpx.BaseTransport = _CountingTransport(transport or httpx.HTTPTransport(), self.counter)
+        self.limiter = limiter or RateLimiter(interval_s, clock, sleep)  # shared when two hosts share a limit
+        inner: httpx.BaseTransport = _RateLimitedTransport(
+            _CountingTransport(transport or httpx.HTTPTransport(), self.counter), self.limiter)
         if cache_dir is not None:
             from hishel import SqliteStorage
             from hishel.httpx import CacheTransport
@@ -109,7 +130,6 @@ class Fetcher:
             inner = CacheTransport(inner, storage=SqliteStorage(database_path=cache_dir / f"{provider}.sqlite"),
                                    rfc=True)
         self.client = httpx.Client(transport=inner, headers=headers or {}, timeout=timeout_s)
-        self.limiter = limiter or RateLimiter(interval_s, clock, sleep)  # shared when two hosts share a limit
         self.retries, self.backoff_s, self.sleep = retries, backoff_s, sleep
 
     def url(self, path: str) -> str:
@@ -118,7 +138,6 @@ class Fetcher:
     def get(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
         url = self.url(path)
         for attempt in range(self.retries + 1):
-            self.limiter.wait()
             try:
                 response = self.client.get(url, params=params)
             except httpx.TimeoutException:
