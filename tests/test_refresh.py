@@ -411,3 +411,60 @@ def test_cli_against_a_local_server_replaying_the_providers(book, monkeypatch, t
     assert all(r[3].startswith("http://127.0.0.1:") for r in sources[1:] if r[2] in ("mempool", "sec") and r[3])
     second = server.requests[first:]
     assert second and all(etag for _, etag in second)  # the second refresh only revalidated
+
+
+# --- payloads wrong in ways no check foresaw ---------------------------------------------------------
+
+def _paths(obj, prefix=()):
+    """Every key or index path in a JSON value, leaves and containers alike."""
+    yield prefix
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for key, value in items:
+        yield from _paths(value, prefix + (key,))
+
+
+def _mutated(obj, path, mutation):
+    obj = copy.deepcopy(obj)
+    if not path:
+        return mutation[1] if mutation[0] == "set" else None
+    parent = obj
+    for key in path[:-1]:
+        parent = parent[key]
+    if mutation[0] == "drop":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = mutation[1]
+    return obj
+
+
+JSON_ROUTES = sorted(url for url, r in recorded().items()
+                     if isinstance(r, httpx.Response) and r.headers.get("content-type") == "application/json")
+ODD_VALUES = [None, "", "2025-13-45", 1e308, -1, -1e308, [], {}, "n/a", True, "1e999", [[1]], 10**30]
+
+
+@given(data=st.data())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_mangled_payload_fails_only_its_source_with_one_line(template, tmp_path_factory, data):
+    url = data.draw(st.sampled_from(JSON_ROUTES))
+    payload = recorded()[url].json()
+    path = data.draw(st.sampled_from(list(_paths(payload))))
+    mutation = data.draw(st.one_of(st.tuples(st.just("set"), st.sampled_from(ODD_VALUES)),
+                                   st.just(("drop", None)) if path else st.just(("set", None))))
+    headers = data.draw(st.sampled_from([{"content-type": "application/json"}, {"content-type": "text/plain"},
+                                         {"content-type": "application/json", "Retry-After": "soon"}]))
+    status = data.draw(st.sampled_from([200, 200, 200, 429]))
+    body = httpx.Response(status, json=_mutated(payload, path, mutation), headers=headers)
+    book = tmp_path_factory.mktemp("fuzz") / "book.xlsx"
+    shutil.copyfile(template, book)
+    before = {sheet: read_sheet(book, sheet) for sheet in (NETWORK, PRICES, COMPANY)}
+    report = refresh(book, Replay({url: body}))
+    for outcome in report.failures:
+        assert outcome.error and "\n" not in outcome.error and "Traceback" not in outcome.error
+    failed = {o.name for o in report.failures}
+    for name, sheet in (("network", NETWORK), ("prices", PRICES)):
+        if name in failed:
+            assert read_sheet(book, sheet) == before[sheet]  # its previous data stays
+    sources = read_sheet(book, SOURCES)
+    for outcome in report.failures:  # each failure is in Sources with its reason, the data kept marked stale
+        assert any(outcome.error in str(r[7]) and r[5] in ("stale", "failed") for r in sources[1:]), outcome.error
+    openpyxl.load_workbook(book)  # the file is whole

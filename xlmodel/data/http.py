@@ -102,7 +102,10 @@ def retry_after_seconds(value: str | None, default: float) -> float:
     try:
         return min(max(float(value), 0.0), MAX_RETRY_AFTER_S)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):  # neither seconds nor a date ("soon"): the usual backoff
+            return default
         if parsed is None:
             return default
         return min(max(parsed.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER_S)

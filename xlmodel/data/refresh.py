@@ -8,6 +8,7 @@ every outcome is in.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from xlmodel.data import config, embedded, mempool, prices, sec
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError
 from xlmodel.data.tables import COMPANY, Block, Provenance, now_utc
 
+log = logging.getLogger(__name__)
 SOURCES = ("network", "prices", "sec")
 DEFAULT_TICKERS = tuple(sec.CIKS)
 
@@ -108,10 +110,15 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
 
 
 def _attempt(name: str, fetch: Callable[[], list[Block]], progress: Callable[[str], None] | None) -> Outcome:
+    """One source's fetch, parse and validation; whatever goes wrong in it fails this source only."""
     try:
         outcome = Outcome(name, blocks=fetch())
     except SourceError as exc:
         outcome = Outcome(name, error=str(exc))
+    except Exception as exc:  # a payload wrong in a way no check foresaw: this source fails, the rest goes on
+        log.debug("refresh of %s failed", name, exc_info=True)
+        text = (str(exc).strip().splitlines() or [""])[0][:200]
+        outcome = Outcome(name, error=f"{name}: unexpected response ({type(exc).__name__}: {text})")
     if progress:
         progress(name)
     return outcome
