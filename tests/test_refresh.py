@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 import datetime as dt
 import shutil
 import zipfile
@@ -468,3 +471,32 @@ def test_any_mangled_payload_fails_only_its_source_with_one_line(template, tmp_p
     for outcome in report.failures:  # each failure is in Sources with its reason, the data kept marked stale
         assert any(outcome.error in str(r[7]) and r[5] in ("stale", "failed") for r in sources[1:]), outcome.error
     openpyxl.load_workbook(book)  # the file is whole
+
+
+# --- two refreshes of one workbook -------------------------------------------------------------------
+
+def _cli(*args: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLMODEL_")}
+    return subprocess.Popen([sys.executable, "-m", "xlmodel.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def test_two_processes_refreshing_one_workbook_lose_no_update(book):
+    # without the lock, 12 such rounds lost an update here; each round starts both at once
+    for _ in range(8):
+        write_sheets(book, {NETWORK: [["key", "value"]], PRICES: [["key", "value"]]})
+        runs = [_cli("refresh", str(book), "--offline", "--only", part) for part in ("network", "prices")]
+        outputs = [p.communicate(timeout=120)[0] for p in runs]
+        assert [p.returncode for p in runs] == [0, 0], outputs
+        assert latest(book, NETWORK).get("difficulty") and latest(book, PRICES).get("btc_usd_spot"), outputs
+
+
+def test_a_refresh_that_cannot_get_the_lock_stops_with_busy_and_exit_2(book):
+    from filelock import FileLock
+
+    before = book.read_bytes()
+    with FileLock(book.with_name(book.name + ".lock")):  # another refresh is writing
+        run = _cli("refresh", str(book), "--offline", "--wait", "0.5")
+        output = run.communicate(timeout=120)[0]
+    assert run.returncode == 2 and "workbook is busy: another refresh holds it" in output, output
+    assert book.read_bytes() == before

@@ -95,6 +95,8 @@ def refresh_cmd(
                                                 "sheet's XLMODEL_TICKERS, else all).")]
     = None,
     only: Annotated[str | None, typer.Option("--only", help="network, prices or sec (comma-separated).")] = None,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another refresh of the same "
+                                        "workbook to finish.")] = 30.0,
 ) -> None:
     """Pull network, price and SEC data into the workbook's Data_* and Sources sheets."""
     from rich.progress import Progress
@@ -102,7 +104,7 @@ def refresh_cmd(
     from xlmodel.data.config import ConfigError
     from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, default_cache_dir
     from xlmodel.workbook.package import WorkbookFileError, check_workbook
-    from xlmodel.workbook.refresh import refresh_workbook
+    from xlmodel.workbook.refresh import WorkbookBusy, refresh_workbook
 
     try:
         check_workbook(workbook, deep=True)
@@ -119,10 +121,13 @@ def refresh_cmd(
         try:
             report = refresh_workbook(workbook, offline=offline, tickers=chosen, only=parts,
                                       cache_dir=None if offline else default_cache_dir(),
-                                      progress=lambda name: bar.update(task, advance=1, description=name))
+                                      progress=lambda name: bar.update(task, advance=1, description=name),
+                                      lock_wait_s=wait)
         except ConfigError as exc:
             console.print(f"[red]refresh not started:[/] {escape(str(exc))}")
             raise typer.Exit(code=2) from None
+        except WorkbookBusy as exc:
+            _stop(str(exc))
     for outcome in report.outcomes:
         mark = "[green]ok[/]" if outcome.ok else ("[yellow]skipped[/]" if outcome.skipped else "[red]failed[/]")
         rows = sum(len(b.rows) for b in outcome.blocks)

@@ -79,9 +79,29 @@ def read_settings(store: Store) -> dict[str, str]:
             if r and r[0] and len(r) > 1 and r[1] not in (None, "")}
 
 
-def refresh_workbook(path: Path, **options: Any) -> Report:
-    """Refresh the workbook file at ``path`` in place (see :func:`refresh_store`)."""
-    return refresh_store(FileStore(Path(path)), **options)
+LOCK_WAIT_S = 30.0
+
+
+class WorkbookBusy(RuntimeError):
+    """Another refresh holds the workbook's lock."""
+
+
+def refresh_workbook(path: Path, *, lock_wait_s: float = LOCK_WAIT_S, **options: Any) -> Report:
+    """Refresh the workbook file at ``path`` in place (see :func:`refresh_store`).
+
+    An exclusive lock beside the workbook (``NAME.lock``) is held from reading the
+    previous data to the atomic rename, so two refreshes of one file never lose an
+    update: the second waits up to ``lock_wait_s`` seconds, then raises :class:`WorkbookBusy`.
+    """
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    try:
+        with FileLock(path.with_name(path.name + ".lock"), timeout=lock_wait_s):
+            return refresh_store(FileStore(path), **options)
+    except Timeout:
+        raise WorkbookBusy(f"workbook is busy: another refresh holds it ({path}); "
+                           f"waited {lock_wait_s:g} s") from None
 
 
 def refresh_store(store: Store, *, offline: bool = False, tickers: tuple[str, ...] | None = None,
