@@ -13,10 +13,10 @@ from xlmodel.excel.buttons import refresh_book
 
 def main() -> None:
     """Classic xlwings: Run main."""
-    refresh_book(xw.Book.caller())
+    print(refresh_book(xw.Book.caller()))
 
 
 @xw.script
 def refresh(book: xw.Book) -> None:
-    """xlwings Lite and Server: the Refresh script."""
-    refresh_book(book)
+    """xlwings Lite and Server: the Refresh script (its line shows in the task pane's output)."""
+    print(refresh_book(book))

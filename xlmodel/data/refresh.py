@@ -68,8 +68,13 @@ class Fetchers:
 def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TICKERS,
             only: tuple[str, ...] = SOURCES, offline: bool = False, transport: httpx.BaseTransport | None = None,
             cache_dir: Path | None = None, progress: Callable[[str], None] | None = None,
-            fetchers_out: list[Fetcher] | None = None, sleep: Callable[[float], None] | None = None) -> list[Outcome]:
-    """Run the selected sources (concurrently across providers) and return their outcomes."""
+            fetchers_out: list[Fetcher] | None = None, sleep: Callable[[float], None] | None = None,
+            sequential: bool = False) -> list[Outcome]:
+    """Run the selected sources (concurrently across providers) and return their outcomes.
+
+    ``sequential`` runs one provider after another in this thread, where threads cannot
+    start (Pyodide, in xlwings Lite).
+    """
     unknown = [t for t in tickers if t not in sec.CIKS]
     if unknown:
         raise config.ConfigError(f"unknown tickers {unknown}; known: {', '.join(sec.CIKS)}")
@@ -99,9 +104,13 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
                 sec.fetch_company(edgar, settings.sec_archives, t, retrieved, archives=archives)], progress)
             for t in tickers])
     try:
-        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-            for future in [pool.submit(job) for job in jobs]:
-                outcomes += future.result()
+        if sequential:
+            for job in jobs:
+                outcomes += job()
+        else:
+            with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+                for future in [pool.submit(job) for job in jobs]:
+                    outcomes += future.result()
     finally:
         if fetchers_out is not None:
             fetchers_out.extend(fetchers.made)

@@ -47,11 +47,26 @@ class BookStore:
 
 
 def refresh_book(book: Any, **options: Any) -> str:
-    """Refresh the open workbook; returns a one-line summary (details in the Sources sheet)."""
-    from xlmodel.data.refresh import default_cache_dir
+    """Refresh the open workbook; returns a one-line summary (details in the Sources sheet).
+
+    In xlwings Lite (Pyodide) the browser fetches network and price data one provider
+    after another, and the summary says why SEC data is left as it was.
+    """
+    from xlmodel.data import browser
     from xlmodel.workbook.refresh import refresh_store
 
-    options.setdefault("cache_dir", default_cache_dir())
-    report = refresh_store(BookStore(book), **options)
+    notes = []
+    if browser.in_browser():
+        options = {**options, "only": browser.BROWSER_SOURCES, "sequential": True, "cache_dir": None,
+                   "transport": options.get("transport") or browser.BrowserTransport()}
+        notes.append(browser.SEC_IN_BROWSER)
+    else:
+        from xlmodel.data.refresh import default_cache_dir
+
+        options.setdefault("cache_dir", default_cache_dir())
+    try:
+        report = refresh_store(BookStore(book), **options)
+    except Exception as exc:  # a button must answer in one line, in every runtime, never with a traceback
+        return f"Refresh stopped, nothing written: {type(exc).__name__}: {exc}"
     failed = [f"{o.name}: {o.error}" for o in report.failures]
-    return "Refresh: " + ("all sources updated" if not failed else "; ".join(failed))
+    return "Refresh: " + "; ".join((["all sources updated"] if not failed else failed) + notes)
