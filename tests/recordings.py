@@ -229,6 +229,15 @@ CORZ_Q3_25 = _corz("20250930", [
     # the same fact again under another context id
     (REV, "2025-07-01", "2025-09-30", [(PRODUCT, "core:ColocationServiceMember")], 15_000_000),
     ("us-gaap:FairValueAdjustmentOfWarrants", "2025-07-01", "2025-09-30", [], 74_900_000),
+    # the rest of the consolidated statement. Revenue, cost, gross profit, the warrant change and net
+    # income are the quarter's reported figures; the split of the other lines (-75.7 M in all) is made up
+    # for this test, so that the lines sum to the reported net loss as a filing's do.
+    *[(f"us-gaap:{concept}", "2025-07-01", "2025-09-30", [], value) for concept, value in (
+        ("GrossProfit", 3_900_000), ("SellingGeneralAndAdministrativeExpense", 48_000_000),
+        ("DepreciationDepletionAndAmortization", 22_500_000), ("CryptoAssetGainLoss", 2_100_000),
+        ("OperatingIncomeLoss", -64_500_000), ("InterestExpense", 8_600_000),
+        ("OtherNonoperatingIncomeExpense", 1_300_000), ("IncomeTaxExpenseBenefit", 0),
+        ("NetIncomeLoss", -146_700_000))],
 ])
 CORZ_Q2_25 = _corz("20250630", [
     ("2025-04-01", "2025-06-30", {SM: 62_400_000, HM: 5_600_000, CO: 10_600_000},

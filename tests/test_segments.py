@@ -161,3 +161,43 @@ def test_bridge_sheet_pointed_at_refreshed_quarters_ties_to_the_filing(tmp_path)
     assert current["gross_profit.colocation"] == 15_000_000 - 11_100_000
     assert current["check.revenue"] == 0  # the segments tie to the filing's consolidated revenue
     assert current["warrant_fair_value_change"] == -74_900_000  # a loss, in the bridge's sign
+
+
+def test_a_quarter_refreshed_from_its_filing_ties_at_net_income(tmp_path):
+    from xlmodel.workbook import engine, xlsxpatch
+    from xlmodel.workbook.sheets_bridge import FIRST
+
+    book = build_template(tmp_path / "book.xlsx")
+    refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ",), sleep=lambda s: None)
+    pointed = tmp_path / "pointed.xlsx"
+    xlsxpatch.store_values(book, pointed, {"Bridge": {"B5": "2025-Q2", "B6": "2025-Q3"}}, bake=True)
+    calc = engine.calculate(pointed)
+    current = {calc.values.get(("Bridge", f"H{r}")): calc.values.get(("Bridge", f"J{r}"))
+               for r in range(FIRST + 1, FIRST + 80)}
+    assert current["net_income"] == -146_700_000
+    assert current["check.net_income"] == 0 and current["check.operating_income"] == 0
+    assert current["digital_asset_fair_value_change"] == 2_100_000  # a credit-balance gain stays positive
+    rows = {r[6]: r for r in read_sheet(book, COMPANY)[1:] if r[0] == "CORZ" and r[5] == "2025-09-30"}
+    assert rows["sga"][9] == "us-gaap:SellingGeneralAndAdministrativeExpense"
+    assert rows["sga"][11] == "0001628280-25-046300"  # from the filing's instance, not companyfacts
+
+
+def test_a_company_concept_named_in_the_mapping_file_comes_first_with_its_balance_sign(monkeypatch):
+    from recordings import instance
+
+    from xlmodel.data import statement_lines
+
+    # a hypothetical company concept for the warrant and CVR change, as some filers tag it
+    own = "core:ChangeInFairValueOfWarrantsAndContingentValueRights"
+    content = instance("0001839341", "core", "http://www.corescientific.com/20250930", "20250930", [
+        (own, "2025-07-01", "2025-09-30", [], 80_000_000),
+        ("us-gaap:FairValueAdjustmentOfWarrants", "2025-07-01", "2025-09-30", [], 74_900_000),
+        ("us-gaap:SellingGeneralAndAdministrativeExpense", "2025-07-01", "2025-09-30", [], 48_000_000),
+    ])
+    filing = filing_facts([("0001628280-25-046300", "10-Q", "2025-10-24", content)])
+    concepts = statement_lines.line_concepts({own: {"key": "warrant_fair_value_change", "balance": "debit"}})
+    rows = {r[6]: r for r in statement_lines.quarterly_lines("CORZ", filing, 12, concepts)}
+    assert rows["warrant_fair_value_change"][7] == -80_000_000 and rows["warrant_fair_value_change"][9] == own
+    assert rows["sga"][7] == 48_000_000
+    assert statement_lines.sign_for("other_income", "credit") == 1
+    assert statement_lines.sign_for("interest_expense", "credit") == -1

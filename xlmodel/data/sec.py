@@ -45,6 +45,7 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], int]] = {
     "digital_asset_fair_value_change": (("CryptoAssetGainLoss", "CryptoAssetFairValueGainLoss"), 1),
     "warrant_fair_value_change": (("FairValueAdjustmentOfWarrants",), -1),
     "interest_expense": (("InterestExpense", "InterestExpenseNonoperating"), 1),
+    "other_income": (("OtherNonoperatingIncomeExpense",), 1),
     "income_tax": (("IncomeTaxExpenseBenefit",), 1),
     "stock_based_compensation": (("ShareBasedCompensation", "AllocatedShareBasedCompensationExpense"), 1),
     "reported.net_income": (("NetIncomeLoss",), 1),
@@ -184,7 +185,7 @@ def instance_url(archives_url: str, cik: int, filing: Filing) -> str:
 def fetch_segments(archives: Fetcher, ticker: str, cik: int, filings: list[Filing], fye_month: int,
                    retrieved: str) -> tuple[list[list[Any]], list[Provenance]]:
     """Segment rows from the latest filings' instances; a filing that fails is reported, the rest kept."""
-    from xlmodel.data import segments, xbrl
+    from xlmodel.data import segments, statement_lines, xbrl
 
     read, provenance = [], []
     for filing in sorted(filings, key=lambda f: f.filed, reverse=True)[:INSTANCES_KEPT]:
@@ -198,21 +199,26 @@ def fetch_segments(archives: Fetcher, ticker: str, cik: int, filings: list[Filin
             continue
         read.append(segments.FilingFacts(filing.accession, filing.form, filing.filed, url, facts))
     extracted = segments.extract(ticker, read, fye_month)
+    rules = segments.mapping(ticker)
+    lines = statement_lines.quarterly_lines(ticker, read, fye_month,
+                                            statement_lines.line_concepts(rules.consolidated))
+    rows = extracted.rows + lines
     for f in read:
-        n = sum(1 for r in extracted.rows if r[11] == f.accession)
+        n = sum(1 for r in rows if r[11] == f.accession)
         provenance.append(Provenance(COMPANY, f"{ticker} segments", PROVIDER, f.url, retrieved, "ok", n,
-                                     f"segment facts via {segments.mapping(ticker).source}", f.accession, f.form,
-                                     f.filed, "XBRL instance"))
+                                     f"segment and statement-line facts via {rules.source}", f.accession,
+                                     f.form, f.filed, "XBRL instance"))
     if extracted.unmapped:
         listed = ", ".join(f"{m} ({acc})" for m, acc in sorted(extracted.unmapped.items()))
         provenance.append(Provenance(COMPANY, f"{ticker} segments", PROVIDER, "", retrieved, "ok", 0,
                                      f"unmapped members, not in the bridge: {listed}"))
-    return extracted.rows, provenance
+    return rows, provenance
 
 
 def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
                   archives: Fetcher | None = None) -> Block:
-    """Consolidated quarters from companyfacts and, with ``archives``, segments from the filings' instances."""
+    """Consolidated quarters from companyfacts and, with ``archives``, segments and statement lines from
+    the filings' instances; a quarter and key an instance has comes from the instance."""
     cik = CIKS[ticker]
     sub_path, facts_path = f"submissions/{padded(cik)}.json", f"api/xbrl/companyfacts/{padded(cik)}.json"
     fye_month, filings = parse_submissions(data.json(sub_path), f"sec {sub_path}")
@@ -223,8 +229,10 @@ def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
     head = Provenance(COMPANY, ticker, PROVIDER, data.url(facts_path), retrieved, "ok", len(rows),
                       f"{len(filings)} 10-Q/10-K filings listed; fiscal year ends month {fye_month}")
     if archives is not None:
-        segment_rows, segment_provenance = fetch_segments(archives, ticker, cik, filings, fye_month, retrieved)
-        rows = sorted(rows + segment_rows, key=lambda r: (r[5], r[6]))
+        instance_rows, segment_provenance = fetch_segments(archives, ticker, cik, filings, fye_month, retrieved)
+        from_instances = {(r[5], r[6]) for r in instance_rows}  # a filing's own line wins over companyfacts'
+        rows = sorted([r for r in rows if (r[5], r[6]) not in from_instances] + instance_rows,
+                      key=lambda r: (r[5], r[6]))
         provenance += segment_provenance
         head.rows = len(rows)
     return Block(COMPANY, ticker, [], rows, [head, *provenance])

@@ -37,6 +37,7 @@ class Mapping:
     members: dict[str, str] = field(default_factory=dict)
     axes: tuple[str, ...] = DEFAULT_AXES
     source: str = "generic"
+    consolidated: dict[str, dict] = field(default_factory=dict)  # concept -> {"key", "balance"}
 
 
 @cache
@@ -47,7 +48,7 @@ def mapping(ticker: str) -> Mapping:
         return Mapping(ticker.upper())
     data = json.loads(path.read_text(encoding="utf-8"))
     return Mapping(ticker.upper(), data.get("members", {}), tuple(data.get("axes", DEFAULT_AXES)),
-                   f"xlmodel/data/mappings/{ticker.lower()}.json")
+                   f"xlmodel/data/mappings/{ticker.lower()}.json", data.get("consolidated", {}))
 
 
 def segment_of(member: str, rules: Mapping) -> str | None:
