@@ -112,3 +112,33 @@ def test_billable_mw_never_decreases_with_the_date(blocks, days):
     out = colo.billable_mw([b[0] for b in blocks], [b[1] for b in blocks], sorted(days))
     assert np.all(np.diff(out) >= 0)
     assert out[-1] <= sum(b[1] for b in blocks) + 1e-9
+
+
+def _brute_force(rfs: list[dt.date], mw: list[float], rate: float, start: dt.date, end: dt.date, esc: float) -> float:
+    """Day by day: each block's daily rent, times (1 + esc) for each anniversary passed (29 Feb -> 1 Mar)."""
+    def anniversary(d: dt.date, k: int) -> dt.date:
+        try:
+            return d.replace(year=d.year + k)
+        except ValueError:
+            return dt.date(d.year + k, 3, 1)
+
+    total, day = 0.0, start
+    while day <= end:
+        for r, m in zip(rfs, mw):
+            if day >= r:
+                k = max(j for j in range(0, day.year - r.year + 2) if anniversary(r, j) <= day)
+                total += m * 1000 * rate * 12 / 365 * (1 + esc) ** k
+        day += dt.timedelta(days=1)
+    return total
+
+
+@given(st.lists(st.dates(dt.date(2019, 1, 1), dt.date(2027, 12, 31)), min_size=1, max_size=4),
+       st.dates(dt.date(2024, 1, 1), dt.date(2029, 12, 31)), st.integers(0, 400), st.floats(0, 0.2))
+@settings(max_examples=40, deadline=None)
+def test_the_escalated_schedule_equals_a_day_by_day_sum(rfs, start, length, esc):
+    mw = [10.0 + i for i in range(len(rfs))]
+    end = start + dt.timedelta(days=length)
+    got = colo.revenue_schedule(np.array(rfs, dtype="datetime64[D]"), mw, 120.0,
+                                      np.array([start], dtype="datetime64[D]"), np.array([end], dtype="datetime64[D]"),
+                                      esc)
+    assert got[0] == pytest.approx(_brute_force(rfs, mw, 120.0, start, end, esc), rel=1e-9, abs=1e-6)

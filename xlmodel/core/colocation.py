@@ -176,19 +176,45 @@ def _anniversaries(rfs: np.ndarray, years: int) -> np.ndarray:
 
 
 def _accrued_with_escalator(rfs: np.ndarray, daily: np.ndarray, upto: np.ndarray, escalator: float) -> np.ndarray:
-    """Sum over blocks of revenue accrued through each day in ``upto``, stepping each anniversary."""
+    """Sum over blocks of revenue accrued through each day in ``upto``, stepping each anniversary.
+
+    Through day ``t`` a block has accrued ``daily * (G[k] + f**k * (t - rfs + 1))``, where
+    ``k`` is the number of anniversaries passed, ``f = 1 + escalator`` and ``G[k]`` corrects
+    for the lower rate of the years before (``sum_j<k f**j len_j - f**k * sum_j<k len_j``).
+    """
     if rfs.size == 0 or upto.size == 0:
         return np.zeros(upto.shape)
-    years = int(max(0, (upto.max() - rfs.min()) // 365 + 2))
+    days, back = np.unique(upto, return_inverse=True)  # contiguous periods share their boundaries
+    years = int(max(0, (days.max() - rfs.min()) // 365 + 2))
     anniv = _anniversaries(rfs, years)  # (blocks, years + 1)
     factors = (1.0 + escalator) ** np.arange(years + 1)
-    year_revenue = daily[:, None] * factors[None, :-1] * np.diff(anniv, axis=1)
-    before = np.concatenate([np.zeros((rfs.size, 1)), np.cumsum(year_revenue, axis=1)], axis=1)
-    total = np.zeros(upto.shape)
-    for b in range(rfs.size):  # one searchsorted per block keeps memory at blocks x periods
-        k = np.searchsorted(anniv[b], upto, side="right") - 1
-        live = k >= 0
+    lengths = np.diff(anniv, axis=1)
+    elapsed = np.concatenate([np.zeros((rfs.size, 1)), np.cumsum(lengths, axis=1)], axis=1)
+    paid = np.concatenate([np.zeros((rfs.size, 1)), np.cumsum(lengths * factors[None, :-1], axis=1)], axis=1)
+    correction = daily[:, None] * (paid - factors[None, :] * elapsed)  # daily * G[k], (blocks, years + 1)
+    year0, md0 = _year_and_monthday(rfs)
+    year_t, md_t = _year_and_monthday(days)
+    total = np.zeros(days.shape)
+    step = max(1, CHUNK_CELLS // days.size)  # blocks per chunk: memory stays near CHUNK_CELLS per array
+    for lo in range(0, rfs.size, step):
+        b = slice(lo, lo + step)
+        k = year_t[None, :] - year0[b, None] - (md_t[None, :] < md0[b, None])  # anniversaries passed
+        live = (days[None, :] >= rfs[b, None]) & (k >= 0)
         kk = np.clip(k, 0, years)
-        part = before[b, kk] + daily[b] * factors[kk] * (upto - anniv[b, kk] + 1)
-        total += np.where(live, part, 0.0)
-    return total
+        accrued = np.take_along_axis(correction[b], kk, axis=1) + \
+            daily[b, None] * factors[kk] * (days[None, :] - rfs[b, None] + 1)
+        total += np.where(live, accrued, 0.0).sum(axis=0)
+    return total[back]
+
+
+CHUNK_CELLS = 2_000_000
+
+
+def _year_and_monthday(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month * 32 + day of each day number (days since 1970-01-01)."""
+    dates = day_numbers.astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]")
+    months = dates.astype("datetime64[M]")
+    month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
+    day = (dates - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return years.astype(np.int64) + 1970, month * 32 + day
