@@ -233,3 +233,14 @@ def test_numpy_inputs_work():
     keys = np.array([["revenue.colocation"], ["sga"]], dtype=object)
     out = call("SEGMENT_BRIDGE", keys, np.array([[10.0], [4.0]]))
     assert {row[0]: row[2] for row in out}["operating_income"] == 6.0
+
+
+def test_amounts_beyond_a_float_and_blocks_of_other_shapes_are_named_errors():
+    from xlmodel.excel import call
+
+    huge = call("SEGMENT_BRIDGE", [["revenue.a"], ["revenue.b"]], [[1e308], [1e308]])
+    assert huge == "#VALUE! values add up beyond what a number can hold (about 1e308 USD): check the amounts' units"
+    shapes = call("SEGMENT_BRIDGE", [["revenue.a", "cost_of_revenue.a"], ["sga", "income_tax"]], [[10, 5, 1, 1]])
+    assert shapes == "#VALUE! item_keys is a 2x2 range but values is 1x4: give the values in the keys' shape"
+    row_for_column = call("SEGMENT_BRIDGE", [["revenue.a"], ["sga"]], [[10, 1]])
+    assert row_for_column[0, 2] == 10  # one column of keys with one row of values still pairs up

@@ -156,3 +156,17 @@ def test_peer_table_bad_input():
 def test_zero_term_contract_value():
     out = call("COLO_CONTRACT_REVENUE_PER_MW", 8.7e9, 0, 500)
     assert isinstance(out, CellError) and "term_years must be > 0, got 0" in out
+
+
+def test_a_rate_on_a_skipped_blank_schedule_row_may_be_blank_too():
+    rfs, mw = [["2025-01-01"], ["2025-06-01"], [None]], [[100], [50], [None]]
+    with_blank = call("COLO_REVENUE_SCHEDULE", rfs, mw, [[120], [130], [None]], [["2025-01-01"]], [["2025-12-31"]])
+    without = call("COLO_REVENUE_SCHEDULE", rfs[:2], mw[:2], [[120], [130]], [["2025-01-01"]], [["2025-12-31"]])
+    assert with_blank == pytest.approx(without)
+    missing = call("COLO_REVENUE_SCHEDULE", rfs, mw, [[120], [None], [None]], [["2025-01-01"]], [["2025-12-31"]])
+    assert missing == "#VALUE! usd_per_kw_month is empty for block 2, which has an RFS date and MW"
+
+
+def test_revenue_beyond_a_float_is_a_named_error_not_infinity():
+    got = call("COLO_REVENUE_SCHEDULE", [["2025-01-01"]], [[100]], 1e308, [["2025-01-01"]], [["2025-12-31"]])
+    assert got.startswith("#VALUE! revenue is beyond what a number can hold") and "usd_per_kw_month" in got

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from xlmodel.core import bridge
-from xlmodel.excel.args import Arg, to_grid
+from xlmodel.excel.args import Arg, shape_text, to_grid
 from xlmodel.excel.errors import ArgumentError, CellError
 from xlmodel.excel.registry import ExcelFunction, register
 
@@ -22,10 +22,14 @@ CURRENT = Arg("current_values", "USD", "Amounts of the current period, one per k
 def _items(keys: np.ndarray, value, arg: Arg) -> dict[str, float]:
     """Key/value pairs from two same-size ranges; a blank value means the item is absent."""
     flat_keys = keys.ravel()
-    values = to_grid(value, arg.name).ravel()
+    grid = to_grid(value, arg.name)
+    values = grid.ravel()
     if values.size != flat_keys.size:
         raise ArgumentError(f"item_keys has {flat_keys.size} cells but {arg.name} has {values.size}: "
                             "give one value per key")
+    if grid.shape != keys.shape and min(keys.shape) > 1:  # a block of keys pairs only with a block like it
+        raise ArgumentError(f"item_keys is a {shape_text(keys.shape)} range but {arg.name} is "
+                            f"{shape_text(grid.shape)}: give the values in the keys' shape")
     pairs = []
     for i, (key, v) in enumerate(zip(flat_keys, values)):
         blank = v is None or (isinstance(v, str) and not v.strip())
@@ -55,12 +59,25 @@ def _table(rows: list[bridge.Row]) -> np.ndarray:
 
 
 def _segment_bridge(keys: np.ndarray, values) -> np.ndarray:
-    return _table(bridge.bridge(_items(keys, values, VALUES)))
+    items = _items(keys, values, VALUES)
+    return _table(_finite(lambda: bridge.bridge(items), VALUES))
 
 
 def _segment_walk(keys: np.ndarray, prior, current) -> np.ndarray:
     before, after = _items(keys, prior, PRIOR), _items(keys, current, CURRENT)
-    return _table(bridge.walk(before, after))
+    return _table(_finite(lambda: bridge.walk(before, after), CURRENT))
+
+
+def _finite(compute, arg: Arg) -> list[bridge.Row]:
+    """The rows, or a named message when the amounts add up beyond what a number can hold."""
+    try:
+        rows = compute()
+    except OverflowError:
+        rows = None
+    if rows is None or any(math.isinf(r.value) for r in rows):
+        raise ArgumentError(f"{arg.name} add up beyond what a number can hold (about 1e308 USD): "
+                            "check the amounts' units")
+    return rows
 
 
 register(ExcelFunction(

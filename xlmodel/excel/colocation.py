@@ -112,16 +112,22 @@ ESCALATOR = Arg("annual_escalator", "fraction per year", "Rate step on each RFS 
 
 
 def _rates(value, keep: np.ndarray) -> np.ndarray:
-    rates = parse_numbers(value, replace(RATE_ARG, kind="number", ge=0))
-    if rates.errors is not None:
-        raise ArgumentError(next(e for e in rates.errors.flat if e is not None))
-    flat = rates.values.ravel()
-    if flat.size == 1:
+    """One rate for every block, or one per block; a rate on a skipped (blank) schedule row may be blank."""
+    per_block = to_grid(value, RATE_ARG.name).size != 1
+    rates = parse_numbers(value, replace(RATE_ARG, kind="number", ge=0), empty=0.0 if per_block else None)
+    flat, errors = rates.values.ravel(), _flat_errors(rates)
+    if not per_block:
         return np.full(int(keep.sum()), flat[0])
     if flat.size != keep.size:
         raise ArgumentError(
             f"usd_per_kw_month has {flat.size} cells: give one rate, or one per block ({keep.size})"
         )
+    blank = _blank(value, RATE_ARG)
+    for i in np.flatnonzero(keep):
+        if blank[i]:
+            raise ArgumentError(f"usd_per_kw_month is empty for block {i + 1}, which has an RFS date and MW")
+        if errors[i] is not None:
+            raise ArgumentError(f"{errors[i]} (block {i + 1})")
     return flat[keep]
 
 
@@ -144,10 +150,14 @@ def _revenue_schedule(rfs_value, mw_value, rate_value, starts: Values, ends: Val
     if ends.values.size == 1 and errors.flat[0] is not None:
         raise ArgumentError(errors.flat[0])
     safe_start = np.where(np.equal(errors, None), start_days, ends.values)
-    result = colocation.revenue_schedule(
-        rfs.astype("datetime64[D]"), mw, rates, safe_start.astype("datetime64[D]"),
-        ends.values.astype("datetime64[D]"), one_value(escalator, ESCALATOR),
-    )
+    with np.errstate(all="ignore"):
+        result = colocation.revenue_schedule(
+            rfs.astype("datetime64[D]"), mw, rates, safe_start.astype("datetime64[D]"),
+            ends.values.astype("datetime64[D]"), one_value(escalator, ESCALATOR),
+        )
+    if not np.isfinite(result).all():
+        raise ArgumentError("revenue is beyond what a number can hold (about 1e308 USD): "
+                            "check usd_per_kw_month and mw_blocks")
     return _with_errors(result, errors)
 
 
