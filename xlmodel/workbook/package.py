@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -135,6 +136,8 @@ def scan(path: Path) -> Scan:
     """Read the sheet XML of a checked workbook; a part that cannot be read is one line."""
     try:
         return _scan(path)
+    except WorkbookFileError as exc:
+        raise WorkbookFileError(f"{path}: is damaged ({exc})") from None
     except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise WorkbookFileError(f"{path}: is damaged (a part cannot be read: {exc})") from None
 
@@ -165,12 +168,15 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
             _formula(sheet, c.get("r"), c, f, out)
         elif c.get("t") == "e":
             v = c.find(f"{Q}v")
-            if v is not None and v.text:
-                out.literal_errors[(sheet, c.get("r"))] = v.text
+            address = c.get("r") or ""
+            if v is not None and v.text and VALID_CELL.match(address) and _within_sheet(address):
+                out.literal_errors[(sheet, address)] = v.text
     _tables(zf, sheet, part, out)
 
 
-def _formula(sheet: str, address: str, c, f, out: Scan) -> None:
+def _formula(sheet: str, address: str | None, c, f, out: Scan) -> None:
+    if not address or not VALID_CELL.match(address) or not _within_sheet(address):
+        raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
     kind = f.get("t")
     if kind == "dataTable":
         out.data_tables.append(DataTable(sheet, f.get("ref"), f.get("r1"), f.get("r2"),
@@ -209,6 +215,17 @@ def _tables(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
             "header_row": table.get("headerRowCount", "1") != "0",
             "totals_row": int(table.get("totalsRowCount", "0")) > 0,
         })
+
+
+VALID_CELL = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
+
+
+def _within_sheet(address: str) -> bool:
+    row, col = split_address(address)
+    return row <= MAX_ROWS and col <= MAX_COLUMNS
+
+
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
 
 
 def split_address(address: str) -> tuple[int, int]:
