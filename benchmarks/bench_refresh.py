@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, instances, recorded
 from replay_server import ReplayServer
 
+from xlmodel.data.records import Status
 from xlmodel.data.sec import CIKS, padded
 from xlmodel.workbook.refresh import refresh_workbook
 from xlmodel.workbook.template import build_template
@@ -60,7 +61,8 @@ def run(label: str, book: Path, server: ReplayServer, cache: Path) -> float:
     report = refresh_workbook(book, environ=server.environ(), cache_dir=cache, tickers=tuple(CIKS))
     wall = time.perf_counter() - t0
     statuses = server.statuses[start_req:]
-    failed_filings = sum(1 for o in report.outcomes for b in o.blocks for p in b.provenance if p.status == "failed")
+    failed_filings = sum(1 for o in report.outcomes if o.records for p in o.records.provenance
+                         if p.status == Status.FAILED)
     print(f"{label:<22} {wall:6.2f} s  requests {len(statuses):3d}  full downloads {statuses.count(200):3d}  "
           f"revalidated (304) {statuses.count(304):3d}  failed sources {len(report.failures)}  "
           f"failed filings {failed_filings}")

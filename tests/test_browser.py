@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import httpx
 import pytest
 from recordings import ENVIRON, recorded
 from test_workbook import FakeBook
 
 from xlmodel.data import browser
-from xlmodel.excel.buttons import refresh_book
+from xlmodel.workbook.buttons import refresh_book
 
 
 class FakeXHR:
     """What Pyodide's ``js.XMLHttpRequest.new()`` offers, answering from the recordings."""
 
-    sent: list[tuple[str, str, dict]] = []
+    sent: ClassVar[list[tuple[str, str, dict]]] = []
 
     def __init__(self, routes: dict) -> None:
         self.routes, self.headers = routes, {}
@@ -23,7 +25,7 @@ class FakeXHR:
         assert asynchronous is False
         self.method, self.url = method, url
 
-    def setRequestHeader(self, name, value):  # noqa: N802 - the browser's own name
+    def setRequestHeader(self, name, value):
         self.headers[name] = value
 
     def send(self, body=None):
@@ -36,7 +38,7 @@ class FakeXHR:
         self.status, self.responseText = response.status_code, response.text
         self.raw = "\r\n".join(f"{k}: {v}" for k, v in response.headers.items())
 
-    def getAllResponseHeaders(self):  # noqa: N802
+    def getAllResponseHeaders(self):
         return self.raw
 
 

@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 from xlmodel.cli import app
 from xlmodel.data import config, mempool, prices, sec
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError, retry_after_seconds
-from xlmodel.data.tables import COMPANY, NETWORK, PRICES, SOURCES
+from xlmodel.workbook.datagrid import COMPANY, NETWORK, PRICES, SOURCES
 from xlmodel.workbook.datasheets import read_sheet, write_sheets
 from xlmodel.workbook.refresh import refresh_workbook
 from xlmodel.workbook.template import build_template
@@ -97,16 +97,17 @@ def test_candles_are_sorted_oldest_first_and_kraken_drops_the_open_bar():
 
 def test_sec_quarters_q4_from_full_year_and_sign_of_debit_concepts():
     fye, filings = sec.parse_submissions(CORZ_SUBMISSIONS, "t")
-    rows, provenance = sec.company_rows("CORZ", 1839341, CORZ_FACTS, fye, filings, "https://www.sec.test", "t")
-    got = {(r[5], r[6]): r for r in rows}
+    facts, provenance = sec.company_facts("CORZ", 1839341, CORZ_FACTS, fye, filings, "https://www.sec.test", "t")
+    got = {(f.period_end, f.key): f for f in facts}
     q4 = got[("2024-12-31", "reported.revenue")]
-    assert q4[7] == 510_540_000 - 415_640_000 and q4[4] == "2024-10-01"  # FY minus nine months
-    assert q4[11] == "0001628280-25-009000" and q4[12] == "10-K"
-    assert got[("2025-09-30", "warrant_fair_value_change")][7] == -74_900_000  # debit balance: a loss
+    assert q4.value == 510_540_000 - 415_640_000 and q4.period_start == "2024-10-01"  # FY minus nine months
+    assert q4.accession == "0001628280-25-009000" and q4.form == "10-K"
+    assert got[("2025-09-30", "warrant_fair_value_change")].value == -74_900_000  # debit balance: a loss
     q3_24 = got[("2024-09-30", "reported.revenue")]
-    assert q3_24[13] == "2025-10-24"  # the later filing of the same period wins
-    assert q3_24[14].endswith("/000162828025046300/core-20250930.htm")
-    assert got[("2025-09-30", "reported.revenue")][2:4] == ["Q3", "2025-Q3"]
+    assert q3_24.filed == "2025-10-24"  # the later filing of the same period wins
+    assert q3_24.url.endswith("/000162828025046300/core-20250930.htm")
+    q3_25 = got[("2025-09-30", "reported.revenue")]
+    assert (q3_25.fiscal_period, q3_25.calendar_quarter) == ("Q3", "2025-Q3")
     assert {p.concept for p in provenance} >= {"RevenueFromContractWithCustomerExcludingAssessedTax",
                                                "FairValueAdjustmentOfWarrants", "NetIncomeLoss"}
 
@@ -114,11 +115,12 @@ def test_sec_quarters_q4_from_full_year_and_sign_of_debit_concepts():
 def test_sec_fiscal_year_ending_in_june():
     fye, filings = sec.parse_submissions(IREN_SUBMISSIONS, "t")
     assert fye == 6
-    rows, _ = sec.company_rows("IREN", 1878848, IREN_FACTS, fye, filings, "https://www.sec.test", "t")
-    by_end = {r[5]: r for r in rows}
-    assert by_end["2025-03-31"][1:4] == [2025, "Q3", "2025-Q1"]
+    facts, _ = sec.company_facts("IREN", 1878848, IREN_FACTS, fye, filings, "https://www.sec.test", "t")
+    by_end = {f.period_end: f for f in facts}
+    labels = lambda f: (f.fiscal_year, f.fiscal_period, f.calendar_quarter)
+    assert labels(by_end["2025-03-31"]) == (2025, "Q3", "2025-Q1")
     q4 = by_end["2025-06-30"]
-    assert q4[1:4] == [2025, "Q4", "2025-Q2"] and q4[7] == 501_000_000 - 313_000_000
+    assert labels(q4) == (2025, "Q4", "2025-Q2") and q4.value == 501_000_000 - 313_000_000
 
 
 def test_sec_columnar_arrays_must_line_up():
@@ -215,7 +217,7 @@ def test_full_refresh_fills_every_table_with_provenance(book):
 
 
 def test_sheets_refresh_does_not_own_survive_byte_for_byte(book, template):
-    from xlmodel.data.tables import OWNED_SHEETS
+    from xlmodel.workbook.datagrid import OWNED_SHEETS
     from xlmodel.workbook.xlsxpatch import sheet_parts
 
     refresh(book)

@@ -17,7 +17,7 @@ from recordings import (
 
 from xlmodel.core import bridge
 from xlmodel.data import segments, xbrl
-from xlmodel.data.tables import COMPANY, SOURCES
+from xlmodel.workbook.datagrid import COMPANY, SOURCES
 from xlmodel.workbook.datasheets import read_sheet
 from xlmodel.workbook.refresh import refresh_workbook
 from xlmodel.workbook.template import build_template
@@ -41,33 +41,33 @@ def corz():
 
 
 def values(extracted):
-    return {(r[5], r[6]): r for r in extracted.rows}
+    return {(f.period_end, f.key): f for f in extracted.facts}
 
 
 def test_member_values_come_from_single_axis_contexts_once(corz):
     v = values(corz)
     # the colocation fact is repeated under another context and split by customer: counted once
-    assert v[("2025-09-30", "revenue.colocation")][7] == 15_000_000
-    assert v[("2025-09-30", "revenue.self_mining")][10] == "core:DigitalAssetSelfMiningServiceMember"
+    assert v[("2025-09-30", "revenue.colocation")].value == 15_000_000
+    assert v[("2025-09-30", "revenue.self_mining")].member == "core:DigitalAssetSelfMiningServiceMember"
 
 
 def test_q4_is_the_10k_year_minus_nine_months_of_the_q3_10q(corz):
     v = values(corz)
     q4 = v[("2024-12-31", "revenue.self_mining")]
-    assert q4[7] == 408_740_000 - 328_840_000 and q4[4] == "2024-10-01"
-    assert q4[11] == "0001628280-25-009000" and q4[12] == "10-K"
+    assert q4.value == 408_740_000 - 328_840_000 and q4.period_start == "2024-10-01"
+    assert q4.accession == "0001628280-25-009000" and q4.form == "10-K"
 
 
 def test_a_member_seen_only_in_the_prior_year_column_still_maps(corz):
-    row = values(corz)[("2024-09-30", "revenue.colocation")]
-    assert row[10] == "core:HPCHostingServiceMember" and row[7] == 10_300_000
-    assert row[13] == "2025-10-24"  # the latest filing that reports the period wins
+    fact = values(corz)[("2024-09-30", "revenue.colocation")]
+    assert fact.member == "core:HPCHostingServiceMember" and fact.value == 10_300_000
+    assert fact.filed == "2025-10-24"  # the latest filing that reports the period wins
 
 
 @pytest.mark.parametrize("end", ["2024-09-30", "2024-12-31", "2025-06-30", "2025-09-30"])
 def test_segments_tie_to_the_consolidated_totals_of_the_same_filing(corz, end):
     v = values(corz)
-    items = {k: r[7] for (e, k), r in v.items() if e == end}
+    items = {k: f.value for (e, k), f in v.items() if e == end}
     rows = {r.key: r.value for r in bridge.bridge(bridge.check_items(items.items()))}
     assert rows["revenue.total"] == corz.consolidated[(end, "revenue")]
     assert -rows["cost_of_revenue.total"] == corz.consolidated[(end, "cost_of_revenue")]
@@ -80,8 +80,9 @@ def test_fiscal_year_ending_in_june():
     ]), 6)
     v = values(extracted)
     q4 = v[("2025-06-30", "revenue.self_mining")]
-    assert q4[7] == 484_200_000 - 301_000_000 and q4[1:4] == [2025, "Q4", "2025-Q2"]
-    assert v[("2025-03-31", "revenue.ai_cloud")][7] == 6_800_000
+    assert q4.value == 484_200_000 - 301_000_000
+    assert (q4.fiscal_year, q4.fiscal_period, q4.calendar_quarter) == (2025, "Q4", "2025-Q2")
+    assert v[("2025-03-31", "revenue.ai_cloud")].value == 6_800_000
     assert "iren:InterestAndOtherMember" in extracted.unmapped  # listed, not dropped silently
 
 
@@ -196,8 +197,8 @@ def test_a_company_concept_named_in_the_mapping_file_comes_first_with_its_balanc
     ])
     filing = filing_facts([("0001628280-25-046300", "10-Q", "2025-10-24", content)])
     concepts = statement_lines.line_concepts({own: {"key": "warrant_fair_value_change", "balance": "debit"}})
-    rows = {r[6]: r for r in statement_lines.quarterly_lines("CORZ", filing, 12, concepts)}
-    assert rows["warrant_fair_value_change"][7] == -80_000_000 and rows["warrant_fair_value_change"][9] == own
-    assert rows["sga"][7] == 48_000_000
+    facts = {f.key: f for f in statement_lines.quarterly_lines("CORZ", filing, 12, concepts)}
+    assert facts["warrant_fair_value_change"].value == -80_000_000 and facts["warrant_fair_value_change"].concept == own
+    assert facts["sga"].value == 48_000_000
     assert statement_lines.sign_for("other_income", "credit") == 1
     assert statement_lines.sign_for("interest_expense", "credit") == -1

@@ -8,7 +8,7 @@ script the task pane or a sheet button runs.
 
 import xlwings as xw
 
-from xlmodel.excel.buttons import refresh_book
+from xlmodel.workbook.buttons import refresh_book
 
 
 def main() -> None:

@@ -130,7 +130,7 @@ def refresh_cmd(
             _stop(str(exc))
     for outcome in report.outcomes:
         mark = "[green]ok[/]" if outcome.ok else ("[yellow]skipped[/]" if outcome.skipped else "[red]failed[/]")
-        rows = sum(len(b.rows) for b in outcome.blocks)
+        rows = outcome.records.count if outcome.records else 0
         reason = f": {escape(outcome.error)}" if outcome.error else f" ({rows} rows)"
         console.print(f"{mark} {outcome.name}{reason}")
     console.print(f"wrote {', '.join(report.written)} in {escape(str(workbook))}")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from xlmodel.data.records import CompanyFact
+
 
 @dataclass(frozen=True)
 class Source:
@@ -56,18 +58,18 @@ def company_name(ticker: str) -> str:
     return _company(ticker)["name"]
 
 
-def company_rows(ticker: str) -> list[list]:
-    """The embedded quarters as Data_Company rows (columns of ``tables.COMPANY_HEADER``).
+def company_facts(ticker: str) -> list[CompanyFact]:
+    """The embedded quarters as company facts.
 
-    The form column says what each figure was read from (a results release, or the segment
-    note of a 10-Q or 10-K); the url column where.
+    The form says what each figure was read from (a results release, or the segment note
+    of a 10-Q or 10-K); the url where.
     """
-    rows = []
+    facts = []
     for q in company_quarters(ticker):
         end = q.period_end
         year, month = int(end[:4]), int(end[5:7])
         for key, value in q.items.items():
             source = q.source_of(key)
-            rows.append([ticker.upper(), year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "", end, key, value,
-                         "USD", "", "", "", source.form, "", source.url])
-    return rows
+            facts.append(CompanyFact(ticker.upper(), year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "", end,
+                                     key, value, "USD", "", "", "", source.form, "", source.url))
+    return facts

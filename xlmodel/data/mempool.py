@@ -16,7 +16,7 @@ from typing import Any
 
 from xlmodel.core import mining
 from xlmodel.data.http import Fetcher, SourceError
-from xlmodel.data.tables import NETWORK, Block, Provenance
+from xlmodel.data.records import Observation, Provenance, Records, Series, Status, Table
 from xlmodel.data.validate import need, number, plausible, unix_date
 
 PROVIDER = "mempool"
@@ -70,7 +70,7 @@ def parse_rewards(payload: Any, where: str) -> float:
     return plausible(fees_sat / blocks / mining.SATOSHI_PER_BTC, 0, 50, "fees per block [BTC]", where)
 
 
-def fetch(fetcher: Fetcher, retrieved: str) -> list[Block]:
+def fetch(fetcher: Fetcher, retrieved: str) -> Records:
     """Latest network values and the hashrate and difficulty series, all validated."""
     stats = parse_hashrate(fetcher.json(HASHRATE_PATH), f"{PROVIDER} {HASHRATE_PATH}")
     tip = parse_tip(fetcher.text(TIP_PATH), f"{PROVIDER} {TIP_PATH}")
@@ -88,14 +88,14 @@ def fetch(fetcher: Fetcher, retrieved: str) -> list[Block]:
 
 
 def latest_and_series(latest: dict[str, tuple[float, str]], series: list, adjustments: list, retrieved: str,
-                      series_url: str, source: str, status: str = "ok", detail: str = "") -> list[Block]:
-    """The Data_Network blocks from latest values and series (also used for the offline snapshot)."""
-    latest_rows = [[key, value, None, retrieved, url] for key, (value, url) in latest.items()]
-    prov = lambda block, url, n: Provenance(NETWORK, block, source, url, retrieved, status, n, detail)
-    return [
-        Block(NETWORK, "latest", [], latest_rows,
-              [prov("latest", ", ".join(dict.fromkeys(url for _, url in latest.values())), len(latest_rows))]),
-        Block(NETWORK, "hashrate", ["date", "hashrate_ehs"], series, [prov("hashrate", series_url, len(series))]),
-        Block(NETWORK, "difficulty", ["date", "height", "difficulty", "adjustment"], adjustments,
-              [prov("difficulty", series_url, len(adjustments))]),
-    ]
+                      series_url: str, source: str, status: Status = Status.OK, detail: str = "") -> Records:
+    """The network records from latest values and series (also used for the offline snapshot)."""
+    observations = [Observation(key, value, retrieved, url) for key, (value, url) in latest.items()]
+    prov = lambda block, url, n: Provenance(Table.NETWORK, block, source, url, retrieved, status, n, detail)
+    return Records(
+        Table.NETWORK, observations,
+        [Series("hashrate", ("date", "hashrate_ehs"), series),
+         Series("difficulty", ("date", "height", "difficulty", "adjustment"), adjustments)],
+        provenance=[prov("latest", ", ".join(dict.fromkeys(url for _, url in latest.values())), len(observations)),
+                    prov("hashrate", series_url, len(series)), prov("difficulty", series_url, len(adjustments))],
+    )

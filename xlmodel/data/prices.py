@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlmodel.data.http import Fetcher, SourceError
-from xlmodel.data.tables import PRICES, Block, Provenance
+from xlmodel.data.records import Observation, Provenance, Records, Series, Status, Table
 from xlmodel.data.validate import need, number, plausible, unix_date
 
 SPOT_PATH = "v2/prices/BTC-USD/spot"
@@ -59,7 +59,7 @@ def parse_kraken(payload: Any, where: str) -> list[list[Any]]:
     return sorted(rows)
 
 
-def fetch(coinbase: Fetcher, exchange: Fetcher, kraken: Fetcher, retrieved: str) -> list[Block]:
+def fetch(coinbase: Fetcher, exchange: Fetcher, kraken: Fetcher, retrieved: str) -> Records:
     """Spot from Coinbase; daily history from Coinbase Exchange, else Kraken."""
     spot = parse_spot(coinbase.json(SPOT_PATH), f"coinbase {SPOT_PATH}")
     detail = ""
@@ -72,17 +72,19 @@ def fetch(coinbase: Fetcher, exchange: Fetcher, kraken: Fetcher, retrieved: str)
         history = parse_kraken(kraken.json(KRAKEN_PATH, params), f"kraken {KRAKEN_PATH}")
         history_source, history_url = "kraken", kraken.url(KRAKEN_PATH) + "?pair=XBTUSD&interval=1440"
         detail = f"Coinbase candles failed, Kraken used: {exc}"
-    return blocks(spot, coinbase.url(SPOT_PATH), history, history_source, history_url, retrieved, detail=detail)
+    return records(spot, coinbase.url(SPOT_PATH), history, history_source, history_url, retrieved, detail=detail)
 
 
-def blocks(spot: float, spot_url: str, history: list[list[Any]], history_source: str, history_url: str,
-           retrieved: str, status: str = "ok", detail: str = "", spot_source: str = "coinbase") -> list[Block]:
+def records(spot: float, spot_url: str, history: list[list[Any]], history_source: str, history_url: str,
+            retrieved: str, status: Status = Status.OK, detail: str = "", spot_source: str = "coinbase") -> Records:
+    """The price records: spot and last close, and the daily series (also used for the offline snapshot)."""
     last_close = history[-1][4] if history else None
-    latest_rows = [["btc_usd_spot", spot, None, retrieved, spot_url],
-                   ["btc_usd_last_close", last_close, None, history[-1][0] if history else retrieved, history_url]]
-    return [
-        Block(PRICES, "latest", [], latest_rows,
-              [Provenance(PRICES, "latest", spot_source, spot_url, retrieved, status, 2, detail)]),
-        Block(PRICES, "daily", CANDLE_HEADER, history,
-              [Provenance(PRICES, "daily", history_source, history_url, retrieved, status, len(history), detail)]),
-    ]
+    observations = [Observation("btc_usd_spot", spot, retrieved, spot_url),
+                    Observation("btc_usd_last_close", last_close, history[-1][0] if history else retrieved,
+                                history_url)]
+    return Records(
+        Table.PRICES, observations, [Series("daily", tuple(CANDLE_HEADER), history)],
+        provenance=[Provenance(Table.PRICES, "latest", spot_source, spot_url, retrieved, status, 2, detail),
+                    Provenance(Table.PRICES, "daily", history_source, history_url, retrieved, status, len(history),
+                               detail)],
+    )

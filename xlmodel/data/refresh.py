@@ -1,6 +1,6 @@
 """Fetch every source concurrently (each provider within its own rate limit) and validate it.
 
-Returns one :class:`Outcome` per source: its blocks, or the one-line reason it failed.
+Returns one :class:`Outcome` per source: its records, or the one-line reason it failed.
 Nothing here writes a workbook; :mod:`xlmodel.workbook.refresh` does that, and only after
 every outcome is in.
 """
@@ -19,7 +19,7 @@ import httpx
 
 from xlmodel.data import config, embedded, mempool, prices, sec
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError
-from xlmodel.data.tables import COMPANY, Block, Provenance, now_utc
+from xlmodel.data.records import Provenance, Records, Status, Table, now_utc
 
 log = logging.getLogger(__name__)
 SOURCES = ("network", "prices", "sec")
@@ -29,7 +29,7 @@ DEFAULT_TICKERS = tuple(sec.CIKS)
 @dataclass
 class Outcome:
     name: str  # "network", "prices" or "sec:TICKER"
-    blocks: list[Block] = field(default_factory=list)
+    records: Records | None = None
     error: str | None = None
     skipped: bool = False
 
@@ -100,8 +100,8 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
         archives = fetchers.make("sec-archives", settings.sec_archives, sec.INTERVAL_S, agent, limiter=edgar.limiter)
         # tickers one after another: data.sec.gov and www.sec.gov share the SEC's rate limit
         jobs.append(lambda: [
-            _attempt(f"sec:{t}", lambda t=t: [
-                sec.fetch_company(edgar, settings.sec_archives, t, retrieved, archives=archives)], progress)
+            _attempt(f"sec:{t}", lambda t=t: sec.fetch_company(edgar, settings.sec_archives, t, retrieved,
+                                                               archives=archives), progress)
             for t in tickers])
     try:
         if sequential:
@@ -118,10 +118,10 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
     return outcomes
 
 
-def _attempt(name: str, fetch: Callable[[], list[Block]], progress: Callable[[str], None] | None) -> Outcome:
+def _attempt(name: str, fetch: Callable[[], Records], progress: Callable[[str], None] | None) -> Outcome:
     """One source's fetch, parse and validation; whatever goes wrong in it fails this source only."""
     try:
-        outcome = Outcome(name, blocks=fetch())
+        outcome = Outcome(name, records=fetch())
     except SourceError as exc:
         outcome = Outcome(name, error=str(exc))
     except Exception as exc:  # a payload wrong in a way no check foresaw: this source fails, the rest goes on
@@ -142,20 +142,21 @@ def snapshot_outcomes(only: tuple[str, ...], tickers: tuple[str, ...]) -> list[O
         latest = {k: (v["value"], v["source"]) for k, v in n["latest"].items()}
         outcomes.append(Outcome("network", mempool.latest_and_series(
             latest, n.get("hashrate", []), n.get("difficulty", []), n["as_of"], n["series_source"],
-            "snapshot", "offline", "embedded snapshot")))
+            "snapshot", Status.OFFLINE, "embedded snapshot")))
     if "prices" in only:
         p = snap["prices"]
-        outcomes.append(Outcome("prices", prices.blocks(
+        outcomes.append(Outcome("prices", prices.records(
             p["spot"]["value"], p["spot"]["source"], p.get("daily", []), "snapshot", p["daily_source"],
-            p["as_of"], "offline", "embedded snapshot", spot_source="snapshot")))
+            p["as_of"], Status.OFFLINE, "embedded snapshot", spot_source="snapshot")))
     if "sec" in only:
         for ticker in tickers:
             try:
-                rows = embedded.company_rows(ticker)
+                facts = embedded.company_facts(ticker)
             except KeyError:
                 outcomes.append(Outcome(f"sec:{ticker}", error="no embedded snapshot for this ticker", skipped=True))
                 continue
-            prov = Provenance(COMPANY, ticker, "snapshot", rows[-1][14], snap["company"]["as_of"], "offline",
-                              len(rows), "embedded snapshot: figures from results releases and segment notes")
-            outcomes.append(Outcome(f"sec:{ticker}", [Block(COMPANY, ticker, [], rows, [prov])]))
+            prov = Provenance(Table.COMPANY, ticker, "snapshot", facts[-1].url, snap["company"]["as_of"],
+                              Status.OFFLINE, len(facts),
+                              "embedded snapshot: figures from results releases and segment notes")
+            outcomes.append(Outcome(f"sec:{ticker}", Records(Table.COMPANY, facts=facts, provenance=[prov])))
     return outcomes

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from xlmodel.data import sec, xbrl
+from xlmodel.data import xbrl
+from xlmodel.data.quarters import Fact, fiscal_labels, quarterly
+from xlmodel.data.records import CompanyFact
 
 REVENUE_CONCEPTS = ("us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax", "us-gaap:Revenues")
 COST_CONCEPTS = ("us-gaap:CostOfGoodsAndServiceExcludingDepreciationDepletionAndAmortization",
@@ -71,7 +73,7 @@ class FilingFacts:
 
 @dataclass
 class Extracted:
-    rows: list[list]  # Data_Company rows
+    facts: list[CompanyFact]
     unmapped: dict[str, str]  # member -> the filing it was seen in
     consolidated: dict[tuple[str, str], float]  # (period end, key) -> value, for the tie check
 
@@ -84,11 +86,11 @@ def _single_axis_member(fact: xbrl.Fact, axes: tuple[str, ...]) -> tuple[str, st
 
 
 def extract(ticker: str, filings: list[FilingFacts], fye_month: int) -> Extracted:
-    """Segment rows (revenue.<segment>, cost_of_revenue.<segment>) per fiscal quarter, with provenance."""
+    """Segment facts (revenue.<segment>, cost_of_revenue.<segment>) per fiscal quarter, with provenance."""
     rules = mapping(ticker)
-    series: dict[tuple[str, str, str, str], list[sec.Fact]] = {}  # (key, axis, member, concept) -> facts
+    series: dict[tuple[str, str, str, str], list[Fact]] = {}  # (key, axis, member, concept) -> facts
     unmapped: dict[str, str] = {}
-    consolidated: dict[tuple[str, str], list[sec.Fact]] = {}
+    consolidated: dict[tuple[str, str], list[Fact]] = {}
     urls: dict[str, str] = {}
     for filing in filings:
         urls[filing.accession] = filing.url
@@ -97,7 +99,7 @@ def extract(ticker: str, filings: list[FilingFacts], fye_month: int) -> Extracte
                 "cost_of_revenue" if fact.concept in COST_CONCEPTS else None
             if kind is None or fact.unit != "USD" or fact.context.start is None:
                 continue
-            record = sec.Fact(fact.context.start, fact.context.end, fact.value, filing.accession, filing.form,
+            record = Fact(fact.context.start, fact.context.end, fact.value, filing.accession, filing.form,
                               filing.filed)
             if not fact.context.dimensions:
                 consolidated.setdefault((kind, fact.concept), []).append(record)
@@ -110,16 +112,16 @@ def extract(ticker: str, filings: list[FilingFacts], fye_month: int) -> Extracte
                 unmapped.setdefault(axis_member[1], filing.accession)
                 continue
             series.setdefault((f"{kind}.{segment}", *axis_member, fact.concept), []).append(record)
-    rows = _rows(ticker, series, rules, fye_month, urls)
+    facts = _facts(ticker, series, rules, fye_month, urls)
     totals = {}
-    for (kind, concept), facts in consolidated.items():
-        for end, (_start, value, _fact, _how) in sec.quarterly(facts).items():
+    for (kind, _concept), reported in consolidated.items():
+        for end, (_start, value, _fact, _how) in quarterly(reported).items():
             totals.setdefault((end.isoformat(), kind), value)
-    return Extracted(rows, unmapped, totals)
+    return Extracted(facts, unmapped, totals)
 
 
-def _rows(ticker, series, rules: Mapping, fye_month: int, urls: dict[str, str]) -> list[list]:
-    """One row per (key, quarter), from the highest-priority axis that has it.
+def _facts(ticker, series, rules: Mapping, fye_month: int, urls: dict[str, str]) -> list[CompanyFact]:
+    """One fact per (key, quarter), from the highest-priority axis that has it.
 
     Members of that axis mapped to the same segment are summed (and named together); a
     member reported under two revenue concepts counts once, under the preferred concept.
@@ -130,17 +132,17 @@ def _rows(ticker, series, rules: Mapping, fye_month: int, urls: dict[str, str]) 
     for (key, axis, member, concept), facts in sorted(
             series.items(), key=lambda kv: (axis_rank.get(kv[0][1], 99), concept_rank.get(kv[0][3], 99))):
         rank = axis_rank.get(axis, 99)
-        for end, (start, value, fact, _how) in sec.quarterly(facts).items():
+        for end, (start, value, fact, _how) in quarterly(facts).items():
             current = best.get((key, end))
             if current is None or rank < current[0]:
                 best[(key, end)] = (rank, {member: (value, concept, fact, start, axis)})
             elif rank == current[0]:
                 current[1].setdefault(member, (value, concept, fact, start, axis))
-    rows = []
+    facts = []
     for (key, end), (_rank, members) in best.items():
         value, concept, fact, start, _axis = next(iter(members.values()))
-        fiscal_year, fiscal_period, calendar = sec.fiscal_labels(end, fye_month)
-        rows.append([ticker, fiscal_year, fiscal_period, calendar, start.isoformat(), end.isoformat(), key,
-                     sum(m[0] for m in members.values()), "USD", concept, " + ".join(members), fact.accession,
-                     fact.form, fact.filed, urls.get(fact.accession, "")])
-    return sorted(rows, key=lambda r: (r[5], r[6]))
+        fiscal_year, fiscal_period, calendar = fiscal_labels(end, fye_month)
+        facts.append(CompanyFact(ticker, fiscal_year, fiscal_period, calendar, start.isoformat(), end.isoformat(),
+                                 key, sum(m[0] for m in members.values()), "USD", concept, " + ".join(members),
+                                 fact.accession, fact.form, fact.filed, urls.get(fact.accession, "")))
+    return sorted(facts, key=lambda f: (f.period_end, f.key))

@@ -4,7 +4,7 @@ companyfacts carries only standard us-gaap concepts; a company that tags a line 
 own concept (a warrant and CVR fair-value change, say) is complete only in its filings'
 instances. Here the facts without dimensions are mapped onto bridge keys: concepts the
 company's mapping file names (``"consolidated"``: concept -> key and balance type) come
-first, then the standard us-gaap concepts of :data:`xlmodel.data.sec.CONCEPTS`.
+first, then the standard us-gaap concepts of :data:`xlmodel.data.concepts.CONCEPTS`.
 
 Signs follow the concept's XBRL balance type: a debit concept (an expense or a loss) is
 positive when money goes out, a credit concept (revenue or a gain) when it comes in. The
@@ -17,7 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xlmodel.core.bridge import LINES
-from xlmodel.data import sec, xbrl
+from xlmodel.data import xbrl
+from xlmodel.data.concepts import CONCEPTS
+from xlmodel.data.quarters import Fact, fiscal_labels, quarterly
+from xlmodel.data.records import CompanyFact
 
 GAIN_KEYS = {key for key, (_label, effect) in LINES.items() if effect > 0} | {
     "reported.revenue", "reported.gross_profit", "reported.operating_income", "reported.net_income"}
@@ -42,39 +45,39 @@ def line_concepts(company: dict[str, dict]) -> list[LineConcept]:
     own = [LineConcept(concept, spec["key"], sign_for(spec["key"], spec["balance"]))
            for concept, spec in company.items()]
     standard = [LineConcept(f"us-gaap:{concept}", key, sign)
-                for key, (concepts, sign) in sec.CONCEPTS.items() for concept in concepts]
+                for key, (concepts, sign) in CONCEPTS.items() for concept in concepts]
     return own + standard
 
 
-def quarterly_lines(ticker: str, filings, fye_month: int, concepts: list[LineConcept]) -> list[list]:
-    """Data_Company rows, one per (key, fiscal quarter), from the filings' undimensioned facts.
+def quarterly_lines(ticker: str, filings, fye_month: int, concepts: list[LineConcept]) -> list[CompanyFact]:
+    """One fact per (key, fiscal quarter), from the filings' undimensioned facts.
 
     Three-month facts as they are, Q4 as the 10-K year minus the third quarter's nine
     months; per quarter and key the most preferred concept that has a value wins.
     """
     by_concept = {c.concept: c for c in reversed(concepts)}  # the first listing of a concept wins
     rank = {c.concept: i for i, c in enumerate(concepts)}
-    series: dict[str, list[sec.Fact]] = {}
+    series: dict[str, list[Fact]] = {}
     urls = {}
     for filing in filings:
         urls[filing.accession] = filing.url
         for fact in filing.facts:
             if fact.concept in by_concept and _plain_duration(fact):
                 series.setdefault(fact.concept, []).append(
-                    sec.Fact(fact.context.start, fact.context.end, fact.value, filing.accession, filing.form,
+                    Fact(fact.context.start, fact.context.end, fact.value, filing.accession, filing.form,
                              filing.filed))
-    best: dict[tuple[str, object], tuple[int, list]] = {}
+    best: dict[tuple[str, object], tuple[int, CompanyFact]] = {}
     for concept, facts in series.items():
         line = by_concept[concept]
-        for end, (start, value, fact, _how) in sec.quarterly(facts).items():
+        for end, (start, value, fact, _how) in quarterly(facts).items():
             if (line.key, end) in best and best[(line.key, end)][0] <= rank[concept]:
                 continue
-            fiscal_year, fiscal_period, calendar = sec.fiscal_labels(end, fye_month)
-            best[(line.key, end)] = (rank[concept], [
+            fiscal_year, fiscal_period, calendar = fiscal_labels(end, fye_month)
+            best[(line.key, end)] = (rank[concept], CompanyFact(
                 ticker, fiscal_year, fiscal_period, calendar, start.isoformat(), end.isoformat(), line.key,
                 line.sign * value, "USD", concept, "", fact.accession, fact.form, fact.filed,
-                urls.get(fact.accession, "")])
-    return sorted((row for _rank, row in best.values()), key=lambda r: (r[5], r[6]))
+                urls.get(fact.accession, "")))
+    return sorted((f for _rank, f in best.values()), key=lambda f: (f.period_end, f.key))
 
 
 def _plain_duration(fact: xbrl.Fact) -> bool:

@@ -172,7 +172,7 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     """
     in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
     changed = False
-    for sheet, address in book_scan.formulas.keys():
+    for sheet, address in book_scan.formulas:
         if (sheet, address) in in_arrays or gaps.spill_extent(wb, sheet, address) is None:
             continue
         row, col = split_address(address)

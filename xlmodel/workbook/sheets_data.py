@@ -1,6 +1,6 @@
 """The template's Settings sheet and its Data_* and Sources sheets, filled from the embedded snapshot.
 
-The data sheets are laid out exactly as Refresh writes them (``xlmodel.workbook.refresh``),
+The data sheets are laid out exactly as Refresh writes them (``xlmodel.workbook.datagrid``),
 so the Inputs formulas that read them keep working after every refresh.
 """
 
@@ -12,9 +12,9 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.data import config
 from xlmodel.data.refresh import snapshot_outcomes
-from xlmodel.data.tables import OWNED_SHEETS, SETTINGS
+from xlmodel.workbook.datagrid import OWNED_SHEETS, SETTINGS, owned_sheets
 from xlmodel.workbook.layout import Styles
-from xlmodel.workbook.refresh import TICKERS_KEY, owned_sheets
+from xlmodel.workbook.refresh import TICKERS_KEY
 
 SETTINGS_NOTES = {
     "XLMODEL_MEMPOOL_URL": "mempool.space API, or your own instance",

@@ -1,0 +1,120 @@
+"""The data sheets' layout: records in, grids out (the one place that knows where data sits).
+
+Each data sheet has a fixed layout so that the template's formulas can point at fixed
+cells: a *latest* block (key, value, unit, as of, source) from row 2, and series tables
+side by side from column G. Data_Company holds one row per company fact and Sources one
+row per provenance line; both headers are the records' own field names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, fields
+from typing import Any
+
+from xlmodel.data.records import CompanyFact, Provenance, Records, Status, Table, now_utc
+from xlmodel.data.refresh import Outcome
+
+NETWORK, PRICES, COMPANY = Table.NETWORK.value, Table.PRICES.value, Table.COMPANY.value
+SOURCES, SETTINGS = "Sources", "Settings"
+OWNED_SHEETS = (NETWORK, PRICES, COMPANY, SOURCES)
+SHEET_OF = {"network": NETWORK, "prices": PRICES}
+
+# fixed keys of each sheet's latest block, in row order from row 2 (the template reads these cells)
+LATEST_KEYS = {
+    NETWORK: [
+        ("tip_height", "blocks"),
+        ("difficulty", "difficulty"),
+        ("hashrate_ehs", "EH/s"),
+        ("hashrate_from_difficulty_ehs", "EH/s"),
+        ("avg_fees_btc_per_block", "BTC per block"),
+        ("block_subsidy_btc", "BTC per block"),
+    ],
+    PRICES: [("btc_usd_spot", "USD"), ("btc_usd_last_close", "USD")],
+}
+LATEST_HEADER = ["key", "value", "unit", "as of (UTC)", "source"]
+SERIES_COLUMN = 6  # series tables start in column G (0-based 6)
+HEADER_LABELS = {"retrieved": "retrieved (UTC)"}  # a field name shown with its unit
+COMPANY_HEADER = [f.name for f in fields(CompanyFact)]
+SOURCES_HEADER = [HEADER_LABELS.get(f.name, f.name) for f in fields(Provenance)]
+
+
+def latest_grid(records: Records) -> list[list[Any]]:
+    """The latest block in A:E from row 2 (fixed keys, fixed rows), series side by side from column G."""
+    sheet = records.table.value
+    by_key = {o.key: o for o in records.observations}
+    grid: list[list[Any]] = [list(LATEST_HEADER)]
+    for key, unit in LATEST_KEYS[sheet]:
+        seen = by_key.get(key)
+        grid.append([key, seen.value, unit, seen.as_of, seen.source] if seen else [key, None, unit, "", ""])
+    col = SERIES_COLUMN
+    for series in records.series:
+        _place(grid, 0, col, [f"{series.name}: {series.columns[0]}", *series.columns[1:]])
+        for i, point in enumerate(series.points, start=1):
+            _place(grid, i, col, list(point))
+        col += len(series.columns) + 1
+    return grid
+
+
+def _place(grid: list[list[Any]], r: int, c: int, values: list[Any]) -> None:
+    while len(grid) <= r:
+        grid.append([])
+    row = grid[r]
+    row.extend([None] * (c + len(values) - len(row)))
+    row[c:c + len(values)] = values
+
+
+def company_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[list[Any]]:
+    """Facts of refreshed tickers replaced; rows of tickers that failed or were not asked for kept."""
+    fresh = {o.name.split(":", 1)[1] for o in outcomes if o.ok}
+    kept = [r for r in previous[1:] if r and r[0] and r[0] not in fresh]
+    new = [list(astuple(f)) for o in outcomes if o.ok and o.records for f in o.records.facts]
+    ticker, end, key = (COMPANY_HEADER.index(n) for n in ("ticker", "period_end", "key"))
+    return [list(COMPANY_HEADER), *sorted(kept + new, key=lambda r: (str(r[ticker]), str(r[end]), str(r[key])))]
+
+
+def sources_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[list[Any]]:
+    """Provenance lines: fresh for sources that worked, previous ones marked stale for those that did not."""
+    width = len(SOURCES_HEADER)
+    old = [list(r) + [None] * (width - len(r)) for r in previous[1:] if r and r[0]]
+    status, rows, detail = (SOURCES_HEADER.index(n) for n in ("status", "rows", "detail"))
+    lines: list[list[Any]] = []
+    touched: set[tuple[str, str]] = set()
+    for outcome in outcomes:
+        table, block = _target(outcome.name)
+        touched.add((table, block))
+        if outcome.ok:
+            lines += [_provenance_row(p) for p in outcome.records.provenance] if outcome.records else []
+            continue
+        state = Status.SKIPPED if outcome.skipped else Status.STALE
+        stale = [r for r in old if r[0] == table and (block == "*" or r[1] == block)]
+        for r in stale:
+            lines.append(r[:status] + [state.value, r[rows], f"kept previous data: {outcome.error}"] + r[detail + 1:])
+        if not stale:
+            missing = Provenance(table, block, outcome.name.split(":")[0], "", now_utc(),
+                                 Status.SKIPPED if outcome.skipped else Status.FAILED, 0, outcome.error or "")
+            lines.append(_provenance_row(missing))
+    untouched = [r for r in old if (r[0], r[1]) not in touched and (r[0], "*") not in touched]
+    return [list(SOURCES_HEADER), *lines, *untouched]
+
+
+def _provenance_row(p: Provenance) -> list[Any]:
+    return [v.value if isinstance(v, Status) else v for v in astuple(p)]
+
+
+def _target(name: str) -> tuple[str, str]:
+    if name.startswith("sec:"):
+        return COMPANY, name.split(":", 1)[1]
+    return SHEET_OF[name], "*"
+
+
+def owned_sheets(outcomes: list[Outcome], previous) -> dict[str, list[list[Any]]]:
+    """The grids to write: sheets of sources that worked, the merged company table, Sources."""
+    sheets: dict[str, list[list[Any]]] = {}
+    for outcome in outcomes:
+        if outcome.ok and outcome.name in SHEET_OF and outcome.records:
+            sheets[SHEET_OF[outcome.name]] = latest_grid(outcome.records)
+    sec_outcomes = [o for o in outcomes if o.name.startswith("sec:")]
+    if any(o.ok for o in sec_outcomes):
+        sheets[COMPANY] = company_grid(previous(COMPANY), sec_outcomes)
+    sheets[SOURCES] = sources_grid(previous(SOURCES), outcomes)
+    return sheets
