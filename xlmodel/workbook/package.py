@@ -217,15 +217,14 @@ def _tables(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
         })
 
 
-VALID_CELL = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
+VALID_CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
+MAX_ROWS, LAST_COLUMN = 1_048_576, "XFD"
 
 
 def _within_sheet(address: str) -> bool:
-    row, col = split_address(address)
-    return row <= MAX_ROWS and col <= MAX_COLUMNS
-
-
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+    """A1-style address inside Excel's grid (XFD1048576 the last cell); checked without parsing twice."""
+    letters, digits = VALID_CELL.match(address).groups()
+    return int(digits) <= MAX_ROWS and (len(letters) < 3 or letters <= LAST_COLUMN)
 
 
 def split_address(address: str) -> tuple[int, int]:
