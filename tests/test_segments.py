@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from recordings import (
@@ -146,7 +148,11 @@ def test_unknown_ticker_is_refused(tmp_path):
     assert book.read_bytes() == before
 
 
-def test_bridge_sheet_pointed_at_refreshed_quarters_ties_to_the_filing(tmp_path):
+def _bridge_of_refreshed_corz(tmp_path) -> tuple[Path, dict]:
+    """Refresh CORZ from the replayed filings, point the Bridge sheet at Q2/Q3-25 and recalculate.
+
+    Returns the book and the current quarter's bridge (key -> value); no cell may be in error.
+    """
     from xlmodel.workbook import engine, xlsxpatch
     from xlmodel.workbook.sheets_bridge import FIRST
 
@@ -156,8 +162,12 @@ def test_bridge_sheet_pointed_at_refreshed_quarters_ties_to_the_filing(tmp_path)
     xlsxpatch.store_values(book, pointed, {"Bridge": {"B5": "2025-Q2", "B6": "2025-Q3"}}, bake=True)
     calc = engine.calculate(pointed)
     assert calc.ok, calc.issues[:3]
-    current = {calc.values.get(("Bridge", f"H{r}")): calc.values.get(("Bridge", f"J{r}"))
-               for r in range(FIRST + 1, FIRST + 80)}
+    return book, {calc.values.get(("Bridge", f"H{r}")): calc.values.get(("Bridge", f"J{r}"))
+                  for r in range(FIRST + 1, FIRST + 80)}
+
+
+def test_bridge_sheet_pointed_at_refreshed_quarters_ties_to_the_filing(tmp_path):
+    _, current = _bridge_of_refreshed_corz(tmp_path)
     assert current["revenue.colocation"] == 15_000_000
     assert current["gross_profit.colocation"] == 15_000_000 - 11_100_000
     assert current["check.revenue"] == 0  # the segments tie to the filing's consolidated revenue
@@ -165,16 +175,7 @@ def test_bridge_sheet_pointed_at_refreshed_quarters_ties_to_the_filing(tmp_path)
 
 
 def test_a_quarter_refreshed_from_its_filing_ties_at_net_income(tmp_path):
-    from xlmodel.workbook import engine, xlsxpatch
-    from xlmodel.workbook.sheets_bridge import FIRST
-
-    book = build_template(tmp_path / "book.xlsx")
-    refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ",), sleep=lambda s: None)
-    pointed = tmp_path / "pointed.xlsx"
-    xlsxpatch.store_values(book, pointed, {"Bridge": {"B5": "2025-Q2", "B6": "2025-Q3"}}, bake=True)
-    calc = engine.calculate(pointed)
-    current = {calc.values.get(("Bridge", f"H{r}")): calc.values.get(("Bridge", f"J{r}"))
-               for r in range(FIRST + 1, FIRST + 80)}
+    book, current = _bridge_of_refreshed_corz(tmp_path)
     assert current["net_income"] == -146_700_000
     assert current["check.net_income"] == 0 and current["check.operating_income"] == 0
     assert current["digital_asset_fair_value_change"] == 2_100_000  # a credit-balance gain stays positive
