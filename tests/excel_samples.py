@@ -64,6 +64,9 @@ SAMPLE_BY_FUNCTION = {
         "term_years": [[12], [10], [15]],
         "total_value_usd": [[8.7e9], [3.7e9], [5.5e9]],
     },
+    # explaining a hashcost call over a column of efficiencies, one of them bad
+    "XLMODEL_EXPLAIN": {"function_name": "BTC_HASHCOST", "arg_1": [[20], ["n/a"], [18]], "arg_2": 50,
+                        **{f"arg_{i}": None for i in range(3, 11)}},
 }
 
 

@@ -168,3 +168,30 @@ def test_vdb_and_text_follow_excel():
     assert text(-12, "#,##0_);(#,##0)") == "(12)"
     assert text(0.25, "0.0%") == "25.0%"
     assert text(-0.001, "0.00") == "0.00"
+
+
+def test_xlmodel_errors_are_excel_errors_headless_with_their_reasons_listed(tmp_path):
+    def fill(ws):
+        ws["A1"], ws["A2"], ws["A3"] = 20, "n/a", 18
+        ws["B1"] = ArrayFormula("B1:B3", "=BTC_HASHCOST(A1:A3,50)")
+        ws["C1"] = "=ISERROR(B2)"  # Excel, xlwings Lite and Server: TRUE
+        ws["C2"] = "=IFERROR(BTC_HASHPRICE(80000,-5,0.03),\"check hashrate\")"
+        ws["C3"] = "=BTC_HASHPRICE(80000,-5,0.03)"
+        ws["C4"] = "=C3*2"
+        ws["C5"] = '=XLMODEL_EXPLAIN("BTC_HASHPRICE",80000,-5,0.03)'
+
+    calc = _book(tmp_path, fill)
+    v = calc.value
+    assert v("S", "B1") == pytest.approx(24.0) and v("S", "B3") == pytest.approx(21.6)
+    assert v("S", "C1") is True and v("S", "C2") == "check hashrate"
+    assert v("S", "C5") == "network_hashrate_ehs must be > 0, got -5"
+    issues = {i.address: i.message for i in calc.issues}
+    assert issues["B2"] == "#VALUE! efficiency_j_per_th must be a number, got text 'n/a'"
+    assert issues["C3"] == "#VALUE! network_hashrate_ehs must be > 0, got -5"
+    assert issues["C4"].startswith("#VALUE!")  # what reads an error is an error
+    out = tmp_path / "copy.xlsx"
+    engine.write_calculated(calc, out)
+    import zipfile
+
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="C3" t="e"><f>BTC_HASHPRICE(80000,-5,0.03)</f><v>#VALUE!</v></c>' in sheet

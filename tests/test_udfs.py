@@ -40,7 +40,27 @@ def test_udf_returns_plain_python_values():
     assert isinstance(grid, list) and all(isinstance(row, list) for row in grid)
     assert all(type(v) in (float, str) for row in grid for v in row)
     assert udfs.BTC_HASHCOST([[20]], [[50]]) == pytest.approx(24.0)
-    assert udfs.BTC_HASHCOST([["x"]], [[50]]).startswith("#VALUE! efficiency_j_per_th")
+
+
+def test_a_wholly_bad_call_raises_naming_argument_unit_and_value():
+    from xlmodel.excel import udfs
+
+    with pytest.raises(udfs.CallError, match=r"^network_hashrate_ehs \[EH/s\] must be > 0, got -5$"):
+        udfs.BTC_HASHPRICE([[80_000]], [[-5]], [[0.03]], None)
+    with pytest.raises(udfs.CallError, match=r"^no cell of the result computed; the first: efficiency_j_per_th"):
+        udfs.BTC_HASHCOST([["x"], ["y"]], [[50]])
+
+
+def test_a_bad_element_is_an_excel_error_value_and_explain_gives_its_reason():
+    from xlmodel.excel import udfs
+
+    column = [[20], ["n/a"], [18]]
+    assert udfs.BTC_HASHCOST(column, [[50]]) == [[pytest.approx(24.0)], ["#VALUE!"], [pytest.approx(21.6)]]
+    blanks = [None] * 8
+    reasons = udfs.XLMODEL_EXPLAIN([["BTC_HASHCOST"]], column, [[50]], *blanks)
+    assert reasons == [[""], ["efficiency_j_per_th must be a number, got text 'n/a'"], [""]]
+    whole = udfs.XLMODEL_EXPLAIN([["btc_hashprice"]], [[80_000]], [[-5]], [[0.03]], *blanks[:7])
+    assert whole == "network_hashrate_ehs must be > 0, got -5"
 
 
 def test_function_reference_markdown_lists_every_function_with_units():

@@ -8,6 +8,12 @@ help text of each argument applied from the registry.
 
 On a machine without an xlwings runtime the decorators do nothing, and the module
 still imports: the functions are then plain Python callables.
+
+A call that cannot compute at all raises :class:`CallError`, its message naming the
+argument, its unit and the value: xlwings Lite and Server show ``#VALUE!`` with the
+message on hover, classic xlwings writes the message into the cell. A bad element
+inside a range gives that cell an Excel error value (the exact ``#VALUE!`` text, which
+Office.js turns into the error value); ``XLMODEL_EXPLAIN`` gives the reasons in cells.
 """
 
 from __future__ import annotations
@@ -18,7 +24,33 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
+from xlmodel.excel.errors import CellError
 from xlmodel.excel.registry import ExcelFunction, call, functions
+
+
+class CallError(ValueError):
+    """A whole call that cannot compute; the message names the argument, its unit and the value."""
+
+
+def _result(fn: ExcelFunction, result: Any) -> Any:
+    """What the cell receives: the values, error codes for bad elements; raises for a wholly bad call."""
+    if isinstance(result, CellError):
+        raise CallError(_with_unit(fn, result.message))
+    if isinstance(result, np.ndarray) and result.dtype == object:
+        bad = [v for v in result.flat if isinstance(v, CellError)]
+        if bad and len(bad) == result.size:
+            raise CallError(f"no cell of the result computed; the first: {_with_unit(fn, bad[0].message)}")
+        if bad:
+            result = np.vectorize(lambda v: v.code if isinstance(v, CellError) else v, otypes=[object])(result)
+    return _to_excel(result)
+
+
+def _with_unit(fn: ExcelFunction, message: str) -> str:
+    """The message with the unit after the argument it names: ``network_hashrate_ehs [EH/s] must be ...``."""
+    for a in fn.args:
+        if message.startswith(a.name + " ") and a.unit:
+            return f"{a.name} [{a.unit}]{message[len(a.name):]}"
+    return message
 
 
 def _to_excel(result: Any) -> Any:
@@ -34,7 +66,7 @@ def _plain(value: Any) -> Any:
 
 def _make_udf(fn: ExcelFunction):
     def udf(*args: Any) -> Any:
-        return _to_excel(call(fn.name, *args))
+        return _result(fn, call(fn.name, *args))
 
     params = [
         inspect.Parameter(

@@ -196,6 +196,7 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
         for address in _addresses(ref):
             cells[(arr.sheet, address)] = arr.anchor
     values = read_cells(wb, cells)
+    _explain_errors(wb, book_scan, cells, values)
     for (sheet, address), anchor in cells.items():
         value = _plain(values[(sheet, address)])
         formula = _formula_text(wb, book_scan, sheet, anchor)
@@ -206,6 +207,32 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
             calc.issues.append(CellIssue(sheet, address, formula, message))
     _name_cycles(wb, calc)
     calc.names = _named_values(wb, calc)
+
+
+def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str], str], values: dict) -> None:
+    """Replace the error values of cells that call xlmodel functions with their reasons (in ``values``).
+
+    Each such formula is evaluated once more with the functions in explaining mode, its
+    cells read, and evaluated again as it was, so the next formula explained still sees
+    its inputs as errors.
+    """
+    failed: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for (sheet, address), anchor in cells.items():
+        if gaps.is_error(values[(sheet, address)]) and \
+                gaps.xlmodel_call().search(_formula_text(wb, book_scan, sheet, anchor)):
+            failed.setdefault((sheet, anchor), []).append((sheet, address))
+    for (sheet, anchor), keys in failed.items():
+        row, col = split_address(anchor)
+        formula = wb.inspect_cell(f"'{sheet}'!{anchor}").cell.formula or ""
+        with gaps.explaining():
+            wb.set_formula(sheet, row, col, formula)
+            wb.evaluate_cell(sheet, row, col)
+            reasons = read_cells(wb, keys)
+        wb.set_formula(sheet, row, col, formula)
+        wb.evaluate_cell(sheet, row, col)
+        for key in keys:
+            if isinstance(reasons[key], str) and CELL_ERROR_TEXT.match(reasons[key]):
+                values[key] = reasons[key]
 
 
 def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:

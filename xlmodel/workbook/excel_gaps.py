@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import Any
 
@@ -78,6 +79,25 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
 
 
+class _Mode:
+    explaining = False  # True while the engine module asks why cells failed
+
+
+@contextmanager
+def explaining():
+    """Within it, xlmodel functions return their reasons as text instead of Excel error values.
+
+    The engine keeps only an error's kind (formualizer 0.13 drops a raised exception's
+    text), so the engine module evaluates the cells in error once more, in this mode,
+    to list why each failed.
+    """
+    _Mode.explaining = True
+    try:
+        yield
+    finally:
+        _Mode.explaining = False
+
+
 def _xlmodel_callback(name: str) -> Callable[..., Any]:
     def run(*args: Any) -> Any:
         result = call(name, *(_from_engine(a) for a in args))
@@ -101,8 +121,8 @@ def _from_engine(value: Any) -> Any:
 
 
 def _to_engine(value: Any) -> Any:
-    if isinstance(value, CellError):
-        return str(value)  # the text classic xlwings shows; read back as a CellError by the engine module
+    if isinstance(value, CellError):  # an error value in its cell; its reason as text when explaining
+        return str(value) if _Mode.explaining else error_value(KIND_OF_CODE.get(value.code, "Value"))
     if isinstance(value, float) and not math.isfinite(value):
         return error_value("Num")
     return value

@@ -16,6 +16,8 @@ from typing import Any
 from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from xlmodel.excel.errors import CellError
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -157,7 +159,10 @@ def _set_value(cell, value: Any, inline: bool = False) -> None:
         if v.text in ("nan", "inf", "-inf"):
             cell.set("t", "e")
             v.text = "#NUM!"
-    elif isinstance(value, str):  # a CellError too: the text classic xlwings shows, message included
+    elif isinstance(value, CellError):  # an xlmodel error: its Excel error value (the reason is in the listing)
+        cell.set("t", "e")
+        v.text = value.code
+    elif isinstance(value, str):
         cell.set("t", "str")
         v.text = str(value)
     else:  # an engine error value such as #VALUE!
