@@ -108,12 +108,14 @@ def test_one_bad_cell_does_not_abort_the_workbook(tmp_path):
         ws["A3"] = "=A2+1"  # depends on the bad cell
         ws["A4"] = "=Nowhere!A1"  # a sheet that does not exist
         ws["A5"] = "=A1*2"
+        ws["A6"] = '="#N/A is only text here"'  # text that looks like an error stays text
 
     calc = _book(tmp_path, fill)
     issues = {i.address: i.message for i in calc.issues}
     assert issues["A2"] == "#NAME? unknown function NOSUCHFUNC"
     assert issues["A3"].startswith("#NAME?") and issues["A4"].startswith("#REF!")
     assert calc.value("S", "A5") == 6
+    assert calc.value("S", "A6") == "#N/A is only text here" and "A6" not in issues
 
 
 def test_an_empty_argument_takes_the_functions_default(tmp_path):

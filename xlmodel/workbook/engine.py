@@ -25,7 +25,7 @@ from xlmodel.workbook import xlsxpatch
 from xlmodel.workbook.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 
 log = logging.getLogger(__name__)
-CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.DOTALL)  # "#VALUE! <message>" from an xlmodel call
+CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.DOTALL)  # an explained xlmodel error
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
 def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) -> str:
     text = book_scan.formulas.get((sheet, address))
     if not text:  # a cell sharing a master's formula, as the evaluated engine holds it (fast once evaluated)
-        text = wb.inspect_cell(f"'{sheet}'!{address}").cell.formula or ""
+        text = gaps.engine_formula(wb, sheet, address)
         book_scan.formulas[(sheet, address)] = text
     return text
 
@@ -176,7 +176,7 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
         if (sheet, address) in in_arrays or gaps.spill_extent(wb, sheet, address) is None:
             continue
         row, col = split_address(address)
-        current = wb.inspect_cell(f"'{sheet}'!{address}").cell.formula or ""  # with _prepare's edits
+        current = gaps.engine_formula(wb, sheet, address)  # with _prepare's edits
         wb.set_formula(sheet, row, col, gaps.intersect_legacy(current))
         changed = True
     return changed
@@ -223,7 +223,7 @@ def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str
             failed.setdefault((sheet, anchor), []).append((sheet, address))
     for (sheet, anchor), keys in failed.items():
         row, col = split_address(anchor)
-        formula = wb.inspect_cell(f"'{sheet}'!{anchor}").cell.formula or ""
+        formula = gaps.engine_formula(wb, sheet, anchor)
         with gaps.explaining():
             wb.set_formula(sheet, row, col, formula)
             wb.evaluate_cell(sheet, row, col)
@@ -231,8 +231,9 @@ def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str
         wb.set_formula(sheet, row, col, formula)
         wb.evaluate_cell(sheet, row, col)
         for key in keys:
-            if isinstance(reasons[key], str) and CELL_ERROR_TEXT.match(reasons[key]):
-                values[key] = reasons[key]
+            match = CELL_ERROR_TEXT.match(reasons[key]) if isinstance(reasons[key], str) else None
+            if match and match.group(1) in gaps.KIND_OF_CODE:
+                values[key] = CellError(match.group(2), code=match.group(1))
 
 
 def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:
@@ -265,10 +266,6 @@ def _plain(value: Any) -> Any:
     """An engine value as the calculated copy stores it."""
     if gaps.is_error(value):
         return ErrorValue(gaps.ERROR_KINDS.get(value["kind"], "#VALUE!"))
-    if isinstance(value, str):
-        match = CELL_ERROR_TEXT.match(value)
-        if match and match.group(1) in gaps.KIND_OF_CODE:
-            return CellError(match.group(2), code=match.group(1))
     return value
 
 
