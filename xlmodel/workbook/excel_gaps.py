@@ -297,11 +297,9 @@ def _table_range(table: dict, spec: str, row: int) -> str | None:
     specials, columns = [], []
     if spec.startswith("@"):
         specials, spec = ["#this row"], spec[1:]
-    for bracketed, bare, colon in SPEC_ITEM.findall(spec):
+    for bracketed, bare, _colon in SPEC_ITEM.findall(spec):  # [A]:[B] spans A..B: the columns' min to max
         item = (bracketed or bare).strip()
-        if colon:
-            columns.append(":")
-        elif item.startswith("#") or item == "@":
+        if item.startswith("#") or item == "@":
             specials.append("#this row" if item == "@" else item.lower())
         elif item:
             columns.append(item)
@@ -312,10 +310,9 @@ def _table_range(table: dict, spec: str, row: int) -> str | None:
         return None
     first_row, last_row = min(s[0] for s in chosen), max(s[1] for s in chosen)
     names = [h.upper() for h in table["headers"]]
-    picked = [c for c in columns if c != ":"]
-    if any(c.upper() not in names for c in picked):
+    if any(c.upper() not in names for c in columns):
         return None
-    cols = [left + names.index(c.upper()) for c in picked] or [left, right]
+    cols = [left + names.index(c.upper()) for c in columns] or [left, right]
     a = f"{get_column_letter(min(cols))}{first_row}"
     b = f"{get_column_letter(max(cols))}{last_row}"
     return a if a == b else f"{a}:{b}"
