@@ -308,6 +308,15 @@ def test_sec_is_skipped_with_how_to_without_a_user_agent(book):
     assert [r[5] for r in read_sheet(book, SOURCES) if r[0] == COMPANY] == ["skipped"]
 
 
+def test_tickers_come_from_the_environment_before_the_settings_sheet(book):
+    replay = Replay()  # the template's Settings sheet says CORZ
+    report = refresh_workbook(book, transport=replay, environ={**ENVIRON, "XLMODEL_TICKERS": "IREN"},
+                              only=("sec",), **NO_SLEEP)
+    assert not report.failures
+    asked = " ".join(str(r.url) for r in replay.seen)
+    assert "CIK0001878848" in asked and "CIK0001839341" not in asked
+
+
 def test_offline_refresh_fills_from_the_snapshot(book):
     report = refresh_workbook(book, offline=True, tickers=("CORZ",))
     assert not report.failures

@@ -51,6 +51,17 @@ def test_a_wholly_bad_call_raises_naming_argument_unit_and_value():
         udfs.BTC_HASHCOST([["x"], ["y"]], [[50]])
 
 
+def test_a_wholly_bad_call_is_an_xlwings_error_so_xlwings_server_shows_its_message():
+    import xlwings as xw
+
+    from xlmodel.excel import udfs
+
+    # xlwings Server answers an XlwingsError with its text (HTTP 400, no retry); any other
+    # exception is "An error occurred." in its prod environment, retried three times.
+    with pytest.raises(xw.XlwingsError, match=r"^network_hashrate_ehs \[EH/s\]"):
+        udfs.BTC_HASHPRICE([[80_000]], [[-5]], [[0.03]], None)
+
+
 def test_a_bad_element_is_an_excel_error_value_and_explain_gives_its_reason():
     from xlmodel.excel import udfs
 

@@ -8,7 +8,7 @@ script the task pane or a sheet button runs.
 
 import xlwings as xw
 
-from xlmodel.workbook.buttons import refresh_book
+from xlmodel.workbook.buttons import SCRIPT_SHEETS, refresh_book
 
 
 def main() -> None:
@@ -16,7 +16,7 @@ def main() -> None:
     print(refresh_book(xw.Book.caller()))
 
 
-@xw.script
+@xw.script(include=SCRIPT_SHEETS)
 def refresh(book: xw.Book) -> None:
     """xlwings Lite and Server: the Refresh script (its line shows in the task pane's output)."""
     print(refresh_book(book))

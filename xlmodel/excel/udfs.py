@@ -28,8 +28,13 @@ from xlmodel.excel.errors import CellError
 from xlmodel.excel.registry import ExcelFunction, call, functions
 
 
-class CallError(ValueError):
-    """A whole call that cannot compute; the message names the argument, its unit and the value."""
+class CallError(xw.XlwingsError, ValueError):
+    """A whole call that cannot compute; the message names the argument, its unit and the value.
+
+    An ``XlwingsError`` because xlwings Server answers one with its message (HTTP 400, shown
+    on hover); any other exception becomes "An error occurred." outside its dev environment,
+    and a 500 that the add-in retries three times.
+    """
 
 
 def _result(fn: ExcelFunction, result: Any) -> Any:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-STATUS_SHEET = "Sources"
+from xlmodel.workbook.datagrid import OWNED_SHEETS, SETTINGS
+
+# What the Refresh script reads and writes: an Office.js runtime (Lite, Server) need send no other
+# sheet's values with the request (``@xw.script(include=SCRIPT_SHEETS)``).
+SCRIPT_SHEETS = [SETTINGS, *OWNED_SHEETS]
 
 
 class BookStore:

@@ -7,6 +7,7 @@ does not own are never rewritten.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,13 +95,13 @@ def refresh_store(store: Store, *, offline: bool = False, tickers: tuple[str, ..
                   progress: Callable[[str], None] | None = None, **collect_options: Any) -> Report:
     """Collect every source first, then write all owned sheets in one go.
 
-    Without ``tickers``, the Settings sheet's ``XLMODEL_TICKERS`` (comma-separated) chooses,
-    else every covered ticker.
+    Without ``tickers``, ``XLMODEL_TICKERS`` (comma-separated) chooses: the environment
+    variable, else the Settings sheet's key, else every covered ticker.
     """
     sheet = read_settings(store)
     settings = config.load(sheet, environ)
     if tickers is None:
-        listed = sheet.get(TICKERS_KEY, "")
+        listed = (os.environ if environ is None else environ).get(TICKERS_KEY) or sheet.get(TICKERS_KEY, "")
         tickers = tuple(t.strip().upper() for t in listed.split(",") if t.strip()) or DEFAULT_TICKERS
     outcomes = collect(settings, tickers=tickers, only=only, offline=offline, transport=transport,
                        cache_dir=cache_dir, progress=progress, **collect_options)
