@@ -67,6 +67,19 @@ def main() -> None:
     t_call = best(lambda: call("COLO_REVENUE_SCHEDULE", *args))
     print(f"  through xlmodel.excel.call from serial dates (3% escalator): {t_call * 1e3:.2f} ms "
           f"({t_call / best(ours_esc):.2f}x the core call)")
+    many_blocks()
+
+
+def many_blocks(blocks: int = 100_000, periods: int = 8) -> None:
+    """The other extreme: a long list of blocks over a few quarters; the escalator against none."""
+    b_rfs = np.datetime64("2024-01-01") + rng.integers(0, 365 * 3, blocks).astype("timedelta64[D]")
+    b_mw, b_rate = rng.uniform(1, 50, blocks), rng.uniform(90, 200, blocks)
+    edges = np.datetime64("2025-01", "M") + 3 * np.arange(periods + 1)
+    b_starts, b_ends = edges[:-1].astype("datetime64[D]"), edges[1:].astype("datetime64[D]") - 1
+    flat = best(lambda: colocation.revenue_schedule(b_rfs, b_mw, b_rate, b_starts, b_ends), 9)
+    esc = best(lambda: colocation.revenue_schedule(b_rfs, b_mw, b_rate, b_starts, b_ends, 0.03), 9)
+    print(f"{blocks:,} blocks x {periods} quarterly periods: no escalator {flat * 1e3:.2f} ms, "
+          f"3% escalator {esc * 1e3:.2f} ms, ratio {esc / flat:.2f}")
 
 
 if __name__ == "__main__":

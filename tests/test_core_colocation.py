@@ -142,3 +142,10 @@ def test_the_escalated_schedule_equals_a_day_by_day_sum(rfs, start, length, esc)
                                       np.array([start], dtype="datetime64[D]"), np.array([end], dtype="datetime64[D]"),
                                       esc)
     assert got[0] == pytest.approx(_brute_force(rfs, mw, 120.0, start, end, esc), rel=1e-9, abs=1e-6)
+
+
+@given(st.lists(st.dates(), min_size=1, max_size=50))
+def test_integer_calendar_matches_pythons_dates(dates):
+    days = np.array([d.toordinal() - dt.date(1970, 1, 1).toordinal() for d in dates])
+    year, month, day = colo._civil(days)
+    assert list(zip(year.tolist(), month.tolist(), day.tolist())) == [(d.year, d.month, d.day) for d in dates]

@@ -165,56 +165,57 @@ def revenue_schedule(
     return (accrued[:n] - accrued[n:]).reshape(ends.shape)
 
 
+COMMON_YEAR_MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
+
+
 def _anniversaries(rfs: np.ndarray, years: int) -> np.ndarray:
-    """Day numbers of each block's RFS anniversaries 0..years (same month and day)."""
-    dates = rfs.astype("datetime64[D]")
-    months = dates.astype("datetime64[M]")
-    day_in_month = (dates - months.astype("datetime64[D]")).astype(np.int64)
-    k = np.arange(years + 1)
-    shifted = (months[:, None] + 12 * k[None, :]).astype("datetime64[D]").astype(np.int64)
-    return shifted + day_in_month[:, None]
+    """Day numbers of each block's RFS anniversaries 0..years (same month and day; 29 Feb
+    falls on 1 Mar in other years)."""
+    year, month, day = _civil(rfs)
+    after_feb = month > 2
+    span = np.arange(year.min(), year.max() + years + 1)
+    jan1 = (span - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    leap = ((span % 4 == 0) & (span % 100 != 0)) | (span % 400 == 0)
+    at = (year - span[0])[:, None] + np.arange(years + 1)[None, :]
+    day_in_common_year = COMMON_YEAR_MONTH_STARTS[month - 1] + day - 1
+    return jan1[at] + day_in_common_year[:, None] + (after_feb[:, None] & leap[at])
+
+
+def _civil(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Calendar year, month and day of day numbers (days since 1970-01-01), in integer
+    arithmetic: numpy's datetime64 unit casts cost ten times as much (H. Hinnant's
+    civil_from_days, proleptic Gregorian)."""
+    z = np.asarray(day_numbers, dtype=np.int64) + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, day
 
 
 def _accrued_with_escalator(rfs: np.ndarray, daily: np.ndarray, upto: np.ndarray, escalator: float) -> np.ndarray:
     """Sum over blocks of revenue accrued through each day in ``upto``, stepping each anniversary.
 
-    Through day ``t`` a block has accrued ``daily * (G[k] + f**k * (t - rfs + 1))``, where
-    ``k`` is the number of anniversaries passed, ``f = 1 + escalator`` and ``G[k]`` corrects
-    for the lower rate of the years before (``sum_j<k f**j len_j - f**k * sum_j<k len_j``).
+    A block's rent per day is ``daily * f**k`` in its k-th contract year (``f = 1 + escalator``),
+    which is a sum of steps: ``daily`` from RFS, plus ``daily * (f**j - f**(j-1))`` from the
+    j-th anniversary on. Through day ``t`` each step ``w`` starting on day ``a`` has accrued
+    ``w * (t - a + 1)``, so the total is ``t' * W(t) - S(t)`` with ``W`` the steps started by
+    ``t`` and ``S`` their sum of ``w * (a' - 1)`` (days counted from the first day asked).
+    Steps are bucketed onto the days asked, so the cost is one pass over blocks x years.
     """
     if rfs.size == 0 or upto.size == 0:
         return np.zeros(upto.shape)
     days, back = np.unique(upto, return_inverse=True)  # contiguous periods share their boundaries
-    years = int(max(0, (days.max() - rfs.min()) // 365 + 2))
-    anniv = _anniversaries(rfs, years)  # (blocks, years + 1)
+    years = int(max(0, (days[-1] - rfs.min()) // 365 + 2))
+    starts = _anniversaries(rfs, years)  # (blocks, years + 1); column 0 is RFS itself
     factors = (1.0 + escalator) ** np.arange(years + 1)
-    lengths = np.diff(anniv, axis=1)
-    elapsed = np.concatenate([np.zeros((rfs.size, 1)), np.cumsum(lengths, axis=1)], axis=1)
-    paid = np.concatenate([np.zeros((rfs.size, 1)), np.cumsum(lengths * factors[None, :-1], axis=1)], axis=1)
-    correction = daily[:, None] * (paid - factors[None, :] * elapsed)  # daily * G[k], (blocks, years + 1)
-    year0, md0 = _year_and_monthday(rfs)
-    year_t, md_t = _year_and_monthday(days)
-    total = np.zeros(days.shape)
-    step = max(1, CHUNK_CELLS // days.size)  # blocks per chunk: memory stays near CHUNK_CELLS per array
-    for lo in range(0, rfs.size, step):
-        b = slice(lo, lo + step)
-        k = year_t[None, :] - year0[b, None] - (md_t[None, :] < md0[b, None])  # anniversaries passed
-        live = (days[None, :] >= rfs[b, None]) & (k >= 0)
-        kk = np.clip(k, 0, years)
-        accrued = np.take_along_axis(correction[b], kk, axis=1) + \
-            daily[b, None] * factors[kk] * (days[None, :] - rfs[b, None] + 1)
-        total += np.where(live, accrued, 0.0).sum(axis=0)
-    return total[back]
-
-
-CHUNK_CELLS = 2_000_000
-
-
-def _year_and_monthday(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar year and month * 32 + day of each day number (days since 1970-01-01)."""
-    dates = day_numbers.astype("datetime64[D]")
-    years = dates.astype("datetime64[Y]")
-    months = dates.astype("datetime64[M]")
-    month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
-    day = (dates - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return years.astype(np.int64) + 1970, month * 32 + day
+    steps = daily[:, None] * np.diff(factors, prepend=0.0)[None, :]
+    started = starts <= days[-1]
+    at, w = starts[started] - days[0], steps[started]
+    bucket = np.searchsorted(days - days[0], at)  # the first day asked on or after each step's start
+    weight = np.cumsum(np.bincount(bucket, weights=w, minlength=days.size))
+    offset = np.cumsum(np.bincount(bucket, weights=w * (at - 1), minlength=days.size))
+    return ((days - days[0]) * weight - offset)[back]
