@@ -7,7 +7,7 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.core import bridge
 from xlmodel.data.embedded import company_quarters
-from xlmodel.workbook.layout import Styles, header, model_sheet
+from xlmodel.workbook.layout import NUMBER_FORMATS, Styles, header, model_sheet
 
 TICKER = "CORZ"
 SEGMENTS = ["self_mining", "hosted_mining", "colocation"]
@@ -101,8 +101,13 @@ def _write_spill(ws, styles: Styles, col: int, title: str, formula: str, rows: i
         ws.write_blank(FIRST + i, col + 1, None, styles.get("formula", "text"))
         ws.write_blank(FIRST + i, col + 2, None, styles.get("formula", "usd"))
     ws.write_dynamic_array_formula(FIRST, col, FIRST, col, formula, styles.get("formula", "text"))
+    key_cell = xl_rowcol_to_cell(FIRST, col, col_abs=True)
+    ws.conditional_format(FIRST, col + 2, FIRST + rows - 1, col + 2, {  # shares and margins are fractions
+        "type": "formula", "criteria": f'=OR(LEFT({key_cell},14)="revenue_share.",LEFT({key_cell},13)="gross_margin.")',
+        "format": styles.wb.add_format({"num_format": NUMBER_FORMATS["pct"]})})
 
 
+CHART_ROWS = 24  # rows the waterfall covers at y_scale 1.5
 HELPERS = ["short label", "level before", "level after", "base +", "base -", "total +", "total -",
            "increase +", "increase -", "decrease +", "decrease -"]
 
@@ -150,4 +155,6 @@ def _waterfall(ws, wb: Workbook, styles: Styles, walk_col: int, title: str) -> N
     chart.set_legend({"none": True})
     chart.set_y_axis({"num_format": "#,##0,,\"M\""})
     chart.set_x_axis({"num_font": {"rotation": -45}})
-    ws.insert_chart(last + 3, walk_col, chart, {"x_scale": 2.2, "y_scale": 1.5})
+    ws.insert_chart(last + 3, walk_col, chart, {"x_scale": 1.3, "y_scale": 1.5})  # within the walk's columns
+    # printed: the selectors, items, bridges, walk and chart; the chart's helper columns are left out
+    ws.print_area(0, 0, max(FIRST + 60, last + 3 + CHART_ROWS), walk_col + 2)

@@ -9,6 +9,7 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.workbook.layout import Row, Styles, header, model_sheet, write_rows
 
+TICKER = "CORZ"  # the company whose colocation the sheet models
 CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production update)"
 CORZ_Q1_25 = "https://www.businesswire.com/ (Core Scientific Q1-2025 results, 7 May 2025)"
 CORZ_OCT_24 = "https://www.sec.gov/Archives/edgar/data/1839341/000162828024043341/corescientifichpcoption3re.htm"
@@ -54,10 +55,7 @@ PEER_CONTRACTS = [
 SPARE_PEER_ROWS = 2
 
 QUARTERS = [(y, q) for y in (2024, 2025, 2026, 2027) for q in (1, 2, 3, 4)]
-REPORTED_COLO_REVENUE = [  # Core Scientific colocation (HPC hosting) revenue, USD; quarterly releases
-    ((2024, 2), 5.5e6), ((2024, 3), 10.3e6), ((2024, 4), 8.5e6),
-    ((2025, 1), 8.6e6), ((2025, 2), 10.6e6), ((2025, 3), 15.0e6),
-]
+REPORTED_KEY = "revenue.colocation"  # the reported column reads Data_Company: releases offline, filings after a refresh
 
 
 def _quarter_bounds(year: int, q: int) -> tuple[dt.date, dt.date]:
@@ -125,7 +123,7 @@ def _write_peer_inputs(ws, wb: Workbook, styles: Styles, r: int) -> int:
 def write_colocation(ws, wb: Workbook, styles: Styles) -> None:
     ws.set_column(0, 0, 16)
     ws.set_column(1, 2, 12)
-    ws.set_column(3, 9, 19)
+    ws.set_column(3, 8, 19)
     model_sheet(ws, styles, "Colocation: billable MW, revenue and what a MW earns",
                 "RFS schedule, rate and escalator on the Inputs sheet. A block bills from its RFS date at "
                 "rate x 12 / 365 per day.")
@@ -134,20 +132,23 @@ def write_colocation(ws, wb: Workbook, styles: Styles) -> None:
 
 
 def _write_quarters(ws, wb: Workbook, styles: Styles, r: int) -> int:
-    header(ws, styles, r, ["quarter", "start", "end", "billable MW at end", "revenue (USD)",
-                           "USD/MW-year, end MW", "reported revenue (USD)", "reported USD/MW-year"])
+    header(ws, styles, r, ["quarter", "start", "end", "billable MW at end", "modelled revenue (USD)",
+                           "USD/MW-year, end MW", "reported revenue (USD)", "modelled - reported (USD)",
+                           "modelled / reported - 1"])
     first, last = r + 1, r + len(QUARTERS)
-    reported = dict(REPORTED_COLO_REVENUE)
     date_fmt = styles.get("formula", "date")
     for i, (year, q) in enumerate(QUARTERS):
         start, end = _quarter_bounds(year, q)
+        row = first + i + 1  # 1-based row for A1 references
         ws.write_string(first + i, 0, f"Q{q}-{year % 100:02d}", styles.label)
         ws.write_datetime(first + i, 1, dt.datetime.combine(start, dt.time()), date_fmt)
         ws.write_datetime(first + i, 2, dt.datetime.combine(end, dt.time()), date_fmt)
-        if (year, q) in reported:
-            ws.write_number(first + i, 6, reported[(year, q)], styles.get("input", "usd"))
-            ws.write_formula(first + i, 7, f"=COLO_REVENUE_PER_MW(G{first + i + 1},D{first + i + 1},4)",
-                             styles.get("formula", "usd"))
+        match = f'company_ticker,"{TICKER}",company_quarter,"{year}-Q{q}",company_key,"{REPORTED_KEY}"'
+        ws.write_formula(first + i, 6, f'=IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))',
+                         styles.get("link", "usd"))
+        ws.write_formula(first + i, 7, f'=IF(G{row}="","",E{row}-G{row})', styles.get("formula", "usd"))
+        ws.write_formula(first + i, 8, f'=IF(OR(G{row}="",G{row}=0),"",E{row}/G{row}-1)',
+                         styles.get("formula", "pct"))
     starts, ends = xl_range_abs(first, 1, last, 1), xl_range_abs(first, 2, last, 2)
     mw_rng, rev_rng = xl_range_abs(first, 3, last, 3), xl_range_abs(first, 4, last, 4)
     ws.write_array_formula(first, 3, last, 3, f"{{=COLO_BILLABLE_MW(colo_rfs_dates,colo_mw_blocks,{ends})}}",
@@ -172,17 +173,19 @@ def _write_quarters(ws, wb: Workbook, styles: Styles, r: int) -> int:
 def _chart(ws, wb: Workbook, first: int, last: int) -> None:
     sheet = ws.name
     revenue = wb.add_chart({"type": "column"})
-    revenue.add_series({"name": "Revenue (USD)", "categories": [sheet, first, 0, last, 0],
+    revenue.add_series({"name": "Modelled revenue (USD)", "categories": [sheet, first, 0, last, 0],
                         "values": [sheet, first, 4, last, 4], "fill": {"color": "#4472C4"}})
+    revenue.add_series({"name": "Reported revenue (USD)", "categories": [sheet, first, 0, last, 0],
+                        "values": [sheet, first, 6, last, 6], "fill": {"color": "#A5A5A5"}})
     mw = wb.add_chart({"type": "line"})
     mw.add_series({"name": "Billable MW at quarter end", "categories": [sheet, first, 0, last, 0],
                    "values": [sheet, first, 3, last, 3], "y2_axis": True, "line": {"color": "#ED7D31", "width": 2}})
     revenue.combine(mw)
-    revenue.set_title({"name": "Billable MW and colocation revenue by quarter"})
+    revenue.set_title({"name": "Billable MW, modelled and reported colocation revenue by quarter"})
     revenue.set_y_axis({"name": "USD", "num_format": "#,##0,,\"M\""})
     mw.set_y2_axis({"name": "MW"})
     revenue.set_legend({"position": "bottom"})
-    ws.insert_chart(first - 1, 9, revenue, {"x_scale": 1.4, "y_scale": 1.2})
+    ws.insert_chart(first - 1, 10, revenue, {"x_scale": 1.4, "y_scale": 1.2})
 
 
 def _write_peer_table(ws, styles: Styles, r: int) -> None:
