@@ -22,7 +22,7 @@ FIRST = 8  # first item row (0-based); the selectors sit above
 
 
 COMPANY_ROWS = 5000  # Data_Company rows the lookups read
-LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_key": 6, "company_value": 7}
+LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_key": 6, "company_value": 7, "company_url": 14}
 
 
 def write_bridge(ws, wb: Workbook, styles: Styles) -> None:

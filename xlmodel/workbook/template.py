@@ -16,13 +16,13 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook import sheets_bridge, sheets_colocation, sheets_data, sheets_mining
+from xlmodel.workbook import sheets_bridge, sheets_colocation, sheets_data, sheets_mining, sheets_peers
 from xlmodel.workbook.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", CONF_SHEET, *sheets_data.SHEET_NAMES]
+SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", "Peers", CONF_SHEET, *sheets_data.SHEET_NAMES]
 
 README_LINES = [
     ("xlmodel miner model", "title"),
@@ -86,11 +86,13 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     mining = wb.add_worksheet("Mining")
     colocation = wb.add_worksheet("Colocation")
     bridge_sheet = wb.add_worksheet("Bridge")
+    peers = wb.add_worksheet("Peers")
     _write_readme(readme, styles)
     _write_inputs(inputs, wb, styles)
     sheets_mining.write_mining(mining, wb, styles)
     sheets_colocation.write_colocation(colocation, wb, styles)
     sheets_bridge.write_bridge(bridge_sheet, wb, styles)
+    sheets_peers.write_peers(peers, wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
     sheets_data.write_settings(wb.add_worksheet("Settings"), styles)
     sheets_data.write_data_sheets(wb, styles)
