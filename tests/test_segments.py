@@ -203,3 +203,38 @@ def test_a_company_concept_named_in_the_mapping_file_comes_first_with_its_balanc
     assert facts["sga"].value == 48_000_000
     assert statement_lines.sign_for("other_income", "credit") == 1
     assert statement_lines.sign_for("interest_expense", "credit") == -1
+
+
+def test_every_covered_ticker_has_a_mapping_file_saying_what_refresh_covers():
+    import json
+    from importlib import resources
+
+    from xlmodel.data.sec import CIKS
+
+    slugs = {"self_mining", "hosted_mining", "colocation", "ai_cloud"}
+    for ticker in CIKS:
+        path = resources.files("xlmodel.data") / "mappings" / f"{ticker.lower()}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["ticker"] == ticker and data["coverage"], ticker
+        assert set(data["members"].values()) <= slugs, ticker
+        assert segments.mapping(ticker).source.endswith(f"{ticker.lower()}.json")
+
+
+def test_a_40f_filer_fails_with_what_refresh_cannot_cover(tmp_path):
+    from recordings import ENVIRON, Replay
+
+    s = "https://data.sec.test"
+    submissions = {"cik": "1812477", "name": "Bitfarms Ltd.", "fiscalYearEnd": "1231", "filings": {"recent": {
+        "accessionNumber": ["0001812477-25-000010", "0001812477-25-000020"], "filingDate": ["2025-03-20", "2025-05-14"],
+        "reportDate": ["2024-12-31", "2025-03-31"], "acceptanceDateTime": ["2025-05-14T16:05:00.000Z"] * 2,
+        "form": ["40-F", "6-K"], "primaryDocument": ["bitf-40f.htm", "bitf-6k.htm"],
+        "primaryDocDescription": ["40-F", "6-K"]}, "files": []}}
+    facts = {"cik": 1812477, "entityName": "Bitfarms Ltd.", "facts": {"ifrs-full": {"Revenue": {"units": {"USD": [
+        {"start": "2025-01-01", "end": "2025-03-31", "val": 66_800_000, "accn": "0001812477-25-000020",
+         "fy": 2025, "fp": "Q1", "form": "6-K", "filed": "2025-05-14"}]}}}}}
+    book = build_template(tmp_path / "book.xlsx")
+    replay = Replay({f"{s}/submissions/CIK0001812477.json": httpx.Response(200, json=submissions),
+                     f"{s}/api/xbrl/companyfacts/CIK0001812477.json": httpx.Response(200, json=facts)})
+    report = refresh_workbook(book, transport=replay, environ=ENVIRON, tickers=("BITF",), only=("sec",),
+                              sleep=lambda s: None)
+    assert len(report.failures) == 1 and "40-F/6-K" in report.failures[0].error

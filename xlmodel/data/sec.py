@@ -161,10 +161,16 @@ def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
     cik = CIKS[ticker]
     sub_path, facts_path = f"submissions/{padded(cik)}.json", f"api/xbrl/companyfacts/{padded(cik)}.json"
     fye_month, filings = parse_submissions(data.json(sub_path), f"sec {sub_path}")
-    facts, provenance = company_facts(ticker, cik, data.json(facts_path), fye_month, filings, archives_url,
-                                      f"sec {facts_path}", retrieved)
-    if not facts:
-        raise SourceError(f"sec {facts_path}: no quarterly facts for any bridge concept")
+    rules = segments.mapping(ticker)
+    try:
+        facts, provenance = company_facts(ticker, cik, data.json(facts_path), fye_month, filings, archives_url,
+                                          f"sec {facts_path}", retrieved)
+        if not facts:
+            raise SourceError(f"sec {facts_path}: no quarterly facts for any bridge concept")
+    except SourceError as exc:
+        if rules.covered:
+            raise
+        raise SourceError(f"{exc}. {rules.coverage}") from None
     if archives is not None:
         from_instances, instance_provenance = fetch_instances(archives, ticker, cik, filings, fye_month, retrieved)
         have = {by_period(f) for f in from_instances}  # a filing's own line wins over companyfacts'

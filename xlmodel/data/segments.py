@@ -40,6 +40,8 @@ class Mapping:
     axes: tuple[str, ...] = DEFAULT_AXES
     source: str = "generic"
     consolidated: dict[str, dict] = field(default_factory=dict)  # concept -> {"key", "balance"}
+    coverage: str = ""  # what refresh covers for the company (forms filed), in the analyst's words
+    covered: bool = True  # False: its filings (40-F/6-K) hold no quarterly us-gaap facts to read
 
 
 @cache
@@ -50,7 +52,8 @@ def mapping(ticker: str) -> Mapping:
         return Mapping(ticker.upper())
     data = json.loads(path.read_text(encoding="utf-8"))
     return Mapping(ticker.upper(), data.get("members", {}), tuple(data.get("axes", DEFAULT_AXES)),
-                   f"xlmodel/data/mappings/{ticker.lower()}.json", data.get("consolidated", {}))
+                   f"xlmodel/data/mappings/{ticker.lower()}.json", data.get("consolidated", {}),
+                   data.get("coverage", ""), data.get("covered", True))
 
 
 def segment_of(member: str, rules: Mapping) -> str | None:
