@@ -14,19 +14,8 @@ from xlmodel.data.sec import CIKS
 from xlmodel.workbook import engine
 from xlmodel.workbook.refresh import refresh_workbook
 from xlmodel.workbook.sheets_peers import NOT_YET, PEERS, REPORTED
-from xlmodel.workbook.template import build_template
 
 COLUMN = {key: chr(ord("D") + i) for i, (_, _, key) in enumerate(REPORTED)}
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return build_template(tmp_path_factory.mktemp("tpl") / "miner_model.xlsx")
-
-
-@pytest.fixture(scope="module")
-def calculated(template):
-    return engine.calculate(template)
 
 
 def _rows(path: Path) -> dict[tuple[str, str], int]:

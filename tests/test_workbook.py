@@ -25,16 +25,6 @@ REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "workbooks" / "miner_model.xlsx"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return build_template(tmp_path_factory.mktemp("tpl") / "miner_model.xlsx")
-
-
-@pytest.fixture(scope="module")
-def calculated(template):
-    return engine.calculate(template)
-
-
 def test_template_sheets_names_and_conf(template):
     book = openpyxl.load_workbook(template)
     assert book.sheetnames[: len(SHEETS)] == SHEETS
