@@ -54,7 +54,8 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
     _waterfall(ws, wb, styles, walk_col, "Net income walk of the items given, prior to current quarter (USD)")
 
 
-def _calendar_quarter(period_end: str) -> str:
+def calendar_quarter(period_end: str) -> str:
+    """'2025-09-30' -> '2025-Q3', the calendar_quarter column of Data_Company."""
     return f"{period_end[:4]}-Q{(int(period_end[5:7]) - 1) // 3 + 1}"
 
 
@@ -62,8 +63,8 @@ def _write_selectors(ws, wb: Workbook, styles: Styles, prior_end: str, current_e
     """Ticker and quarters the bridge reads, as named input cells."""
     for r, (label, name, value) in enumerate((
             ("Ticker", "bridge_ticker", TICKER),
-            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", _calendar_quarter(prior_end)),
-            ("Current quarter (calendar)", "bridge_current_quarter", _calendar_quarter(current_end)))):
+            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", calendar_quarter(prior_end)),
+            ("Current quarter (calendar)", "bridge_current_quarter", calendar_quarter(current_end)))):
         ws.write_string(3 + r, 0, label, styles.label)
         ws.write_string(3 + r, 1, value, styles.get("input", "text"))
         wb.define_name(name, f"='{ws.name}'!{xl_range_abs(3 + r, 1, 3 + r, 1)}")

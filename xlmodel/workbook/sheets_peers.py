@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.data.embedded import company_quarters
 from xlmodel.workbook.layout import Styles, header, model_sheet
+from xlmodel.workbook.sheets_bridge import calendar_quarter
 from xlmodel.workbook.sheets_colocation import PEER_CONTRACTS
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
@@ -59,11 +60,11 @@ DERIVED = [
 
 
 def write_peers(ws, wb: Workbook, styles: Styles) -> None:
-    quarters = [_calendar_quarter(q.period_end) for q in company_quarters("CORZ")[-QUARTERS_SHOWN:]]
+    quarters = [calendar_quarter(q.period_end) for q in company_quarters("CORZ")[-QUARTERS_SHOWN:]]
     ws.set_column(0, 0, 9)
     ws.set_column(1, 1, 24)
-    ws.set_column(2, 13, 16)
-    ws.set_column(14, 14, 48)
+    ws.set_column(2, 12, 16)
+    ws.set_column(13, 13, 48)  # the filing
     model_sheet(ws, styles, "Peers: the listed miners side by side",
                 "Reported figures are looked up in Data_Company (USD; each row's filing in the last column); "
                 f"'{NOT_YET}' where Data_Company has none: Refresh with the tickers on Settings fills them. "
@@ -73,10 +74,6 @@ def write_peers(ws, wb: Workbook, styles: Styles) -> None:
     wb.define_name("peers_quarter", f"='{ws.name}'!{xl_range_abs(3, 2, 3, 2)}")
     last = _write_reported(ws, wb, styles, quarters)
     _write_inputs(ws, wb, styles, last + 3)
-
-
-def _calendar_quarter(period_end: str) -> str:
-    return f"{period_end[:4]}-Q{(int(period_end[5:7]) - 1) // 3 + 1}"
 
 
 def _lookup(ticker: str, quarter: str, key: str) -> str:
