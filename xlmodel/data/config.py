@@ -21,6 +21,7 @@ DEFAULTS = {
     "XLMODEL_SEC_ARCHIVES_URL": "https://www.sec.gov",
 }
 USER_AGENT_KEY = "XLMODEL_SEC_USER_AGENT"
+TICKERS_KEY = "XLMODEL_TICKERS"
 USER_AGENT_HELP = (
     "SEC sources skipped: the SEC asks every client to declare who it is. Set XLMODEL_SEC_USER_AGENT "
     "(or the same key on the workbook's Settings sheet) to 'Your Name your.address@example.com'; "
@@ -41,6 +42,7 @@ class Settings:
     sec_data: str
     sec_archives: str
     sec_user_agent: str | None
+    tickers: tuple[str, ...] = ()  # XLMODEL_TICKERS, comma-separated; empty: the caller's default
 
 
 def check_url(key: str, url: str) -> str:
@@ -66,7 +68,7 @@ def load(sheet: Mapping[str, str] | None = None, environ: Mapping[str, str] | No
     """Settings from the workbook's Settings sheet, overridden by environment variables."""
     environ = os.environ if environ is None else environ
     merged = {**DEFAULTS, **{k: v for k, v in (sheet or {}).items() if v}, **{
-        k: environ[k] for k in (*DEFAULTS, USER_AGENT_KEY) if environ.get(k)}}
+        k: environ[k] for k in (*DEFAULTS, USER_AGENT_KEY, TICKERS_KEY) if environ.get(k)}}
     urls = {k: check_url(k, merged[k]) for k in DEFAULTS}
     agent = (merged.get(USER_AGENT_KEY) or "").strip() or None
     return Settings(
@@ -77,4 +79,5 @@ def load(sheet: Mapping[str, str] | None = None, environ: Mapping[str, str] | No
         sec_data=urls["XLMODEL_SEC_DATA_URL"],
         sec_archives=urls["XLMODEL_SEC_ARCHIVES_URL"],
         sec_user_agent=agent,
+        tickers=tuple(t.strip().upper() for t in str(merged.get(TICKERS_KEY) or "").split(",") if t.strip()),
     )

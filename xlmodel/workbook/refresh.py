@@ -7,7 +7,6 @@ does not own are never rewritten.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, Outcome, collect
 from xlmodel.workbook.datagrid import SETTINGS, owned_sheets
 from xlmodel.workbook.datasheets import read_sheet, write_sheets
 
-TICKERS_KEY = "XLMODEL_TICKERS"
+TICKERS_KEY = config.TICKERS_KEY
 
 
 @dataclass
@@ -101,8 +100,7 @@ def refresh_store(store: Store, *, offline: bool = False, tickers: tuple[str, ..
     sheet = read_settings(store)
     settings = config.load(sheet, environ)
     if tickers is None:
-        listed = (os.environ if environ is None else environ).get(TICKERS_KEY) or sheet.get(TICKERS_KEY, "")
-        tickers = tuple(t.strip().upper() for t in listed.split(",") if t.strip()) or DEFAULT_TICKERS
+        tickers = settings.tickers or DEFAULT_TICKERS
     outcomes = collect(settings, tickers=tickers, only=only, offline=offline, transport=transport,
                        cache_dir=cache_dir, progress=progress, **collect_options)
     sheets = owned_sheets(outcomes, store.read)
