@@ -54,6 +54,13 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
     _waterfall(ws, wb, styles, walk_col, "Net income walk of the items given, prior to current quarter (USD)")
 
 
+def company_value(ticker: str, quarter: str, key: str) -> str:
+    """A Data_Company figure as a formula (no leading '='), empty text when it has none (blank, not
+    zero). The arguments are formula operands: a cell, a name or a quoted string."""
+    match = f"company_ticker,{ticker},company_quarter,{quarter},company_key,{key}"
+    return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'
+
+
 def calendar_quarter(period_end: str) -> str:
     """'2025-09-30' -> '2025-Q3', the calendar_quarter column of Data_Company."""
     return f"{period_end[:4]}-Q{(int(period_end[5:7]) - 1) // 3 + 1}"
@@ -81,8 +88,7 @@ def _write_items(ws, wb: Workbook, styles: Styles) -> int:
         ws.write_string(FIRST + i, 0, key, styles.get("input", "text"))
         key_cell = xl_rowcol_to_cell(FIRST + i, 0, col_abs=True)
         for col, quarter in ((1, "bridge_prior_quarter"), (2, "bridge_current_quarter")):
-            match = f"company_ticker,bridge_ticker,company_quarter,{quarter},company_key,{key_cell}"
-            ws.write_formula(FIRST + i, col, f'=IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))', amount)
+            ws.write_formula(FIRST + i, col, "=" + company_value("bridge_ticker", quarter, key_cell), amount)
     last = FIRST + len(KEYS) - 1
     ws.write_string(last + 2, 0, "Where each number comes from: the url, accession and concept columns of "
                     "Data_Company, and the Sources sheet.", styles.note)

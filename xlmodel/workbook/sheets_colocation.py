@@ -8,6 +8,7 @@ from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.workbook.layout import Row, Styles, header, model_sheet, write_rows
+from xlmodel.workbook.sheets_bridge import company_value
 
 TICKER = "CORZ"  # the company whose colocation the sheet models
 CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production update)"
@@ -143,8 +144,7 @@ def _write_quarters(ws, wb: Workbook, styles: Styles, r: int) -> int:
         ws.write_string(first + i, 0, f"Q{q}-{year % 100:02d}", styles.label)
         ws.write_datetime(first + i, 1, dt.datetime.combine(start, dt.time()), date_fmt)
         ws.write_datetime(first + i, 2, dt.datetime.combine(end, dt.time()), date_fmt)
-        match = f'company_ticker,"{TICKER}",company_quarter,"{year}-Q{q}",company_key,"{REPORTED_KEY}"'
-        ws.write_formula(first + i, 6, f'=IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))',
+        ws.write_formula(first + i, 6, "=" + company_value(f'"{TICKER}"', f'"{year}-Q{q}"', f'"{REPORTED_KEY}"'),
                          styles.get("link", "usd"))
         ws.write_formula(first + i, 7, f'=IF(G{row}="","",E{row}-G{row})', styles.get("formula", "usd"))
         ws.write_formula(first + i, 8, f'=IF(OR(G{row}="",G{row}=0),"",E{row}/G{row}-1)',

@@ -14,7 +14,7 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.data.embedded import company_quarters
 from xlmodel.workbook.layout import Styles, header, model_sheet
-from xlmodel.workbook.sheets_bridge import calendar_quarter
+from xlmodel.workbook.sheets_bridge import calendar_quarter, company_value
 from xlmodel.workbook.sheets_colocation import PEER_CONTRACTS
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
@@ -76,12 +76,6 @@ def write_peers(ws, wb: Workbook, styles: Styles) -> None:
     _write_inputs(ws, wb, styles, last + 3)
 
 
-def _lookup(ticker: str, quarter: str, key: str) -> str:
-    """A Data_Company figure, or empty text when it has none (blank, not zero)."""
-    match = f'company_ticker,{ticker},company_quarter,{quarter},company_key,"{key}"'
-    return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'
-
-
 def _cell(key: str, r: int) -> str:
     """The reported table's formula for ``key`` on 1-based row ``r``."""
     t, q = f"$A{r}", f"$C{r}"
@@ -100,7 +94,7 @@ def _cell(key: str, r: int) -> str:
         rows = f"(company_ticker={t})*(company_quarter={q})"
         return (f'{{=IFERROR(INDEX(company_url,MATCH(1,{rows}*(company_key="reported.revenue"),0)),'
                 f'IFERROR(INDEX(company_url,MATCH(1,{rows},0)),"{NOT_YET}"))}}')
-    return "=" + _lookup(t, q, key)
+    return "=" + company_value(t, q, f'"{key}"')
 
 
 def _write_reported(ws, wb: Workbook, styles: Styles, quarters: list[str]) -> int:
@@ -154,8 +148,8 @@ def _write_inputs(ws, wb: Workbook, styles: Styles, r: int) -> None:
         b, e, f, g = (f"{chr(ord('B') + k)}{n}" for k in (0, 3, 4, 5))
         cost, colo = (chr(ord("A") + source_col + k) + str(n) for k in (1, 2))
         formulas = [
-            "=" + _lookup(f"$A{n}", "peers_quarter", "cost_of_revenue.self_mining"),
-            "=" + _lookup(f"$A{n}", "peers_quarter", "revenue.colocation"),
+            "=" + company_value(f"$A{n}", "peers_quarter", '"cost_of_revenue.self_mining"'),
+            "=" + company_value(f"$A{n}", "peers_quarter", '"revenue.colocation"'),
             f'=IF(OR({b}="",{cost}=""),"",BTC_CASH_COST_PER_BTC({b},{cost}))',
             f'=IF(OR({e}="",{colo}=""),"",COLO_REVENUE_PER_MW({colo},{e},4))',
             f'=IF(OR({e}="",{f}="",{g}=""),"",COLO_CONTRACT_REVENUE_PER_MW({f},{g},{e}))',
