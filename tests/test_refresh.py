@@ -65,6 +65,16 @@ def latest(path: Path, sheet: str) -> dict:
 
 # --- provider mappings ---------------------------------------------------------------------------
 
+def test_numbers_from_providers_are_finite():
+    from xlmodel.data.http import SourceError
+    from xlmodel.data.validate import number
+
+    assert number("84312.57", "amount", "t") == 84312.57 and number(10**30, "n", "t") == 1e30
+    for odd in ("1e999", "-1e999", "nan", float("inf"), float("nan"), 10**400, True, "n/a", None):
+        with pytest.raises(SourceError, match="'x' is not a finite number|'x' is a boolean"):
+            number(odd, "x", "t")
+
+
 def test_mempool_units_and_traps():
     stats = mempool.parse_hashrate(MEMPOOL_HASHRATE, "t")
     assert stats["hashrate_ehs"] == pytest.approx(1121.4)  # H/s -> EH/s

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from xlmodel.data.http import SourceError
@@ -17,17 +18,20 @@ def need(obj: Any, name: str, where: str) -> Any:
 
 
 def number(value: Any, name: str, where: str) -> float:
-    """A number, also from the numeric strings some providers send (amounts, satoshis)."""
+    """A finite number, also from the numeric strings some providers send (amounts, satoshis).
+
+    ``"1e999"``, ``"nan"`` and JSON's ``Infinity`` parse as floats but are no amount: refused,
+    so no infinity reaches a check or a sheet (where it would not even be valid XML).
+    """
     if isinstance(value, bool):
         raise SourceError(f"{where}: '{name}' is a boolean, not a number")
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    raise SourceError(f"{where}: '{name}' is not a number: {str(value)[:40]!r}")
+    try:
+        parsed = float(value) if isinstance(value, (int, float, str)) else None
+    except (ValueError, OverflowError):  # text that is no number; an int beyond a float
+        parsed = None
+    if parsed is not None and math.isfinite(parsed):
+        return parsed
+    raise SourceError(f"{where}: '{name}' is not a finite number: {str(value)[:40]!r}")
 
 
 def plausible(value: float, low: float, high: float, name: str, where: str) -> float:
