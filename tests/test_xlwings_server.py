@@ -20,7 +20,9 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import openpyxl
 import pytest
+import xlwings
 from excel_samples import sample_args
 
 from xlmodel.excel import call, functions
@@ -98,8 +100,6 @@ def server(tmp_path_factory):
 
 
 def _office_js_call(client: httpx.Client, name: str, args: list) -> httpx.Response:
-    import xlwings
-
     payload = {"func_name": name, "args": [a if isinstance(a, list) else [[a]] for a in args],
                "caller_address": "Model!B2", "version": xlwings.__version__, "client": "Office.js",
                "runtime": "1.4"}
@@ -141,8 +141,6 @@ def test_server_answers_a_wholly_bad_call_with_its_message_and_a_bad_element_wit
 
 def _book_payload() -> dict:
     """The template as the add-in sends it: values only for the sheets the script includes."""
-    import openpyxl
-
     def plain(value):
         return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
 
@@ -154,8 +152,6 @@ def _book_payload() -> dict:
         sheets.append({"name": ws.title, "values": values or [[]], "pictures": [], "shapes": [], "charts": [],
                        "tables": [], "pivot_tables": [], "notes": [], "print_area": None,
                        "used_range_address": f"A1:{ws.dimensions.split(':')[-1]}" if included else None})
-    import xlwings
-
     return {"client": "Office.js", "version": xlwings.__version__, "names": [], "sheets": sheets,
             "book": {"name": TEMPLATE.name, "active_sheet_index": 0, "selection": "A1"}}
 
