@@ -32,7 +32,7 @@ from recordings import (
 from typer.testing import CliRunner
 
 from xlmodel.cli import app
-from xlmodel.data import config, mempool, prices, sec
+from xlmodel.data import config, embedded, mempool, prices, sec
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError, retry_after_seconds
 from xlmodel.workbook.datagrid import COMPANY, NETWORK, PRICES, SOURCES
 from xlmodel.workbook.datasheets import read_sheet, write_sheets
@@ -218,11 +218,14 @@ def test_full_refresh_fills_every_table_with_provenance(book):
     assert latest(book, PRICES)["btc_usd_spot"] == pytest.approx(84_312.57)
     company = read_sheet(book, COMPANY)
     assert company[0][:3] == ["ticker", "fiscal_year", "fiscal_period"]
-    assert {r[0] for r in company[1:]} == {"CORZ", "IREN"}
+    refreshed = {"CORZ", "IREN"}  # the other embedded tickers keep their offline rows, still marked so
+    assert {r[0] for r in company[1:]} == refreshed | set(embedded.tickers())
     sources = read_sheet(book, SOURCES)
     sec_rows = [r for r in sources if r[0] == COMPANY and r[9] == "10-K"]
     assert sec_rows and sec_rows[0][8].startswith("0001628280-25") and sec_rows[0][10] == "2025-02-27"
-    assert all(r[5] == "ok" for r in sources[1:])
+    kept = [r for r in sources[1:] if r[0] == COMPANY and r[1].split()[0] not in refreshed]  # "CORZ segments"
+    assert {r[1] for r in kept} == set(embedded.tickers()) - refreshed and all(r[5] == "offline" for r in kept)
+    assert all(r[5] == "ok" for r in sources[1:] if r not in kept)
     assert all(r[4] for r in sources[1:])  # retrieval time on every line
 
 
@@ -315,7 +318,7 @@ def test_sec_is_skipped_with_how_to_without_a_user_agent(book):
     assert not report.failures and report.skipped
     assert "XLMODEL_SEC_USER_AGENT" in report.skipped[0].error
     assert not any("sec.test" in str(r.url) for r in replay.seen)
-    assert [r[5] for r in read_sheet(book, SOURCES) if r[0] == COMPANY] == ["skipped"]
+    assert [r[5] for r in read_sheet(book, SOURCES) if r[0] == COMPANY and r[1] == "CORZ"] == ["skipped"]
 
 
 def test_tickers_come_from_the_environment_before_the_settings_sheet(book):

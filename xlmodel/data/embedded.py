@@ -58,18 +58,26 @@ def company_name(ticker: str) -> str:
     return _company(ticker)["name"]
 
 
+def tickers() -> tuple[str, ...]:
+    """The tickers with embedded quarters, in file-name order."""
+    folder = resources.files("xlmodel.data") / "companies"
+    return tuple(sorted(f.name[:-5].upper() for f in folder.iterdir() if f.name.endswith(".json")))
+
+
 def company_facts(ticker: str) -> list[CompanyFact]:
     """The embedded quarters as company facts.
 
     The form says what each figure was read from (a results release, or the segment note
-    of a 10-Q or 10-K); the url where.
+    of a 10-Q or 10-K); the url where. A period is named for its fiscal quarter ("Q1-26"
+    is IREN's July-September 2025) and placed on the calendar quarter of its end date.
     """
     facts = []
     for q in company_quarters(ticker):
         end = q.period_end
         year, month = int(end[:4]), int(end[5:7])
+        fiscal_year = 2000 + int(q.period[3:])
         for key, value in q.items.items():
             source = q.source_of(key)
-            facts.append(CompanyFact(ticker.upper(), year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "", end,
-                                     key, value, "USD", "", "", "", source.form, "", source.url))
+            facts.append(CompanyFact(ticker.upper(), fiscal_year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "",
+                                     end, key, value, "USD", "", "", "", source.form, "", source.url))
     return facts

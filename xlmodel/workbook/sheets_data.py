@@ -10,7 +10,7 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.data import config
+from xlmodel.data import config, embedded
 from xlmodel.data.refresh import snapshot_outcomes
 from xlmodel.workbook.datagrid import OWNED_SHEETS, SETTINGS, owned_sheets
 from xlmodel.workbook.layout import Styles
@@ -41,8 +41,8 @@ def write_settings(ws, styles: Styles) -> None:
 
 
 def write_data_sheets(wb: Workbook, styles: Styles) -> None:
-    """Data_Network, Data_Prices, Data_Company and Sources as an offline refresh would write them."""
-    grids = owned_sheets(snapshot_outcomes(("network", "prices", "sec"), ("CORZ",)), lambda sheet: [])
+    """Data_Network, Data_Prices, Data_Company (every embedded ticker) and Sources as an offline refresh writes them."""
+    grids = owned_sheets(snapshot_outcomes(("network", "prices", "sec"), embedded.tickers()), lambda sheet: [])
     for name in OWNED_SHEETS:
         ws = wb.add_worksheet(name)
         ws.set_column(0, 0, 22)
