@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import pytest
 from recordings import ENVIRON, Replay
 
 from xlmodel.core import colocation
+from xlmodel.data import embedded
+from xlmodel.data.quarters import fiscal_labels
 from xlmodel.data.sec import CIKS
 from xlmodel.workbook import engine
 from xlmodel.workbook.refresh import refresh_workbook
-from xlmodel.workbook.sheets_peers import NOT_YET, PEERS, REPORTED
+from xlmodel.workbook.sheets_peers import NOT_COVERED, NOT_YET, PEERS, REPORTED
 
 COLUMN = {key: chr(ord("D") + i) for i, (_, _, key) in enumerate(REPORTED)}
 
@@ -62,3 +65,45 @@ def test_a_refresh_against_replayed_filings_fills_the_mapped_companies(template,
     assert value(COLUMN["reported.revenue"], q1) == pytest.approx(148e6)  # the 10-Q's Jan-Mar quarter
     assert "0001878848-25-000020".replace("-", "") in value(COLUMN["url"], q1)
     assert value(COLUMN["url"], rows[("CIFR", "2025-Q1")]) == NOT_YET  # not refreshed: still says so
+
+
+FISCAL_YEAR_ENDS = {"IREN": 6, "CLSK": 9, "APLD": 5}  # month; the domain notes' list, December otherwise
+
+
+def test_every_embedded_peer_figure_names_its_address_its_document_and_its_fiscal_quarter():
+    assert set(embedded.tickers()) >= {"CORZ", "IREN", "CIFR", "WULF", "HUT", "RIOT", "MARA", "CLSK", "APLD"}
+    for ticker in embedded.tickers():
+        for q in embedded.company_quarters(ticker):
+            end = dt.date.fromisoformat(q.period_end)
+            fiscal_year, period, _ = fiscal_labels(end, FISCAL_YEAR_ENDS.get(ticker, 12))
+            assert q.period == f"{period}-{fiscal_year % 100:02d}", (ticker, q.period, q.period_end)
+            assert set(q.item_sources) <= set(q.items), (ticker, q.period)
+            for key in q.items:
+                source = q.source_of(key)
+                assert source.url.startswith("https://") and " " not in source.url, (ticker, q.period, key)
+                assert source.form, (ticker, q.period, key)
+
+
+def test_embedded_segment_revenue_is_never_counted_twice():
+    # Segments are parts of revenue: together at most the total, give or take each figure's rounding.
+    for ticker in embedded.tickers():
+        for q in embedded.company_quarters(ticker):
+            parts = [v for k, v in q.items.items() if k.startswith("revenue.")]
+            if parts and "reported.revenue" in q.items:
+                assert sum(parts) <= q.items["reported.revenue"] + 50_000 * (len(parts) + 1), (ticker, q.period)
+
+
+def test_offline_peers_show_the_sourced_peer_quarters(template, calculated):
+    rows, value = _rows(template), lambda c, r: calculated.values.get(("Peers", f"{c}{r}"))
+    wulf = rows[("WULF", "2025-Q3")]  # TeraWulf's first HPC lease revenue, 7.2 of 50.58 M USD
+    assert value(COLUMN["revenue.colocation"], wulf) == pytest.approx(7.2e6)
+    assert value(COLUMN["share"], wulf) == pytest.approx(7.2 / 50.58)
+    apld = rows[("APLD", "2025-Q4")]  # fiscal Q2-26 ends 30 Nov 2025
+    assert value(COLUMN["reported.revenue"], apld) == pytest.approx(126.6e6)
+    mara = rows[("MARA", "2025-Q3")]  # totals only: the HPC share is unknown, not 0
+    assert value(COLUMN["reported.net_income"], mara) == pytest.approx(123.1e6)
+    assert value(COLUMN["share"], mara) in (None, "")
+    assert value(COLUMN["share"], rows[("RIOT", "2025-Q3")]) == 0  # mining revenue known, no HPC revenue yet
+    assert value(COLUMN["url"], rows[("HUT", "2025-Q3")]).startswith("https://www.sec.gov/Archives/edgar/data/1964789/")
+    assert value(COLUMN["url"], rows[("BITF", "2025-Q3")]) == NOT_COVERED
+    assert value(COLUMN["url"], rows[("HIVE", "2025-Q1")]) == NOT_COVERED

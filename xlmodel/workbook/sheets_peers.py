@@ -13,6 +13,7 @@ from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.data.embedded import company_quarters
+from xlmodel.data.segments import mapping
 from xlmodel.workbook.layout import Styles, header, model_sheet
 from xlmodel.workbook.sheets_bridge import calendar_quarter, company_value
 from xlmodel.workbook.sheets_colocation import PEER_CONTRACTS
@@ -27,6 +28,7 @@ OPERATOR_TICKER = {"Core Scientific": "CORZ", "Applied Digital": "APLD", "TeraWu
 QUARTERS_SHOWN = 4
 TABLE_FIRST = 6  # header row of the reported table (0-based)
 NOT_YET = "refresh to fill"
+NOT_COVERED = "not in SEC refresh (40-F/6-K): type its quarters into Data_Company"
 
 # (header, number format, what the cell holds): the reported table's columns after ticker, company, quarter
 REPORTED = [
@@ -76,8 +78,8 @@ def write_peers(ws, wb: Workbook, styles: Styles) -> None:
     _write_inputs(ws, wb, styles, last + 3)
 
 
-def _cell(key: str, r: int) -> str:
-    """The reported table's formula for ``key`` on 1-based row ``r``."""
+def _cell(key: str, r: int, missing: str = NOT_YET) -> str:
+    """The reported table's formula for ``key`` on 1-based row ``r`` (``missing``: the filing cell without data)."""
     t, q = f"$A{r}", f"$C{r}"
     segments = f"company_ticker,{t},company_quarter,{q},company_key"
     revenue, cost = f'SUMIFS(company_value,{segments},"revenue.*")', f'SUMIFS(company_value,{segments},"cost_of_revenue.*")'
@@ -85,7 +87,8 @@ def _cell(key: str, r: int) -> str:
     if key == "share":
         hpc = f'IF({col["revenue.colocation"]}{r}="",0,{col["revenue.colocation"]}{r})+' \
               f'IF({col["revenue.ai_cloud"]}{r}="",0,{col["revenue.ai_cloud"]}{r})'
-        return f'=IF(OR(D{r}="",D{r}=0),"",({hpc})/D{r})'
+        unknown = f'COUNTIFS({segments},"revenue.*")=0'  # no segment reported: the share is unknown, not 0
+        return f'=IF(OR(D{r}="",D{r}=0,{unknown}),"",({hpc})/D{r})'
     if key == "gross_profit":
         return f'=IF(COUNTIFS({segments},"cost_of_revenue.*")=0,"",{revenue}-{cost})'
     if key == "margin":
@@ -93,7 +96,7 @@ def _cell(key: str, r: int) -> str:
     if key == "url":  # a one-cell array formula: MATCH over a product of conditions in every Excel
         rows = f"(company_ticker={t})*(company_quarter={q})"
         return (f'{{=IFERROR(INDEX(company_url,MATCH(1,{rows}*(company_key="reported.revenue"),0)),'
-                f'IFERROR(INDEX(company_url,MATCH(1,{rows},0)),"{NOT_YET}"))}}')
+                f'IFERROR(INDEX(company_url,MATCH(1,{rows},0)),"{missing}"))}}')
     return "=" + company_value(t, q, f'"{key}"')
 
 
@@ -106,12 +109,13 @@ def _write_reported(ws, wb: Workbook, styles: Styles, quarters: list[str]) -> in
     ws.add_table(TABLE_FIRST, 0, last, len(columns) - 1,
                  {"name": "PeerQuarters", "columns": columns, "style": "Table Style Light 9", "autofilter": True})
     for i, (ticker, name, quarter) in enumerate(rows):
-        r = first + i
+        r, rules = first + i, mapping(ticker)
+        missing = NOT_YET if rules.covered else NOT_COVERED
         ws.write_string(r, 0, ticker, styles.get("input", "text"))
         ws.write_string(r, 1, name, styles.label)
         ws.write_string(r, 2, quarter, styles.get("input", "text"))
         for c, (_, number, key) in enumerate(REPORTED, start=3):
-            formula, fmt = _cell(key, r + 1), styles.get("link", number)
+            formula, fmt = _cell(key, r + 1, missing), styles.get("link", number)
             if formula.startswith("{"):
                 ws.write_array_formula(r, c, r, c, formula, fmt)
             else:

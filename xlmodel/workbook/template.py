@@ -38,6 +38,9 @@ README_LINES = [
     ("Bridge: Core Scientific's two latest embedded quarters as items, each quarter's bridge from segment revenue "
      "to net income and adjusted EBITDA, the walk between them and its waterfall chart; check rows compare with "
      "reported figures.", "text"),
+    ("Peers: the eleven listed miners by calendar quarter (revenue by segment, HPC share, gross profit, SG&A, net "
+     "income, each row's source), then typed inputs per company and what xlmodel's functions make of them. Offline "
+     "it shows the sourced figures embedded for nine companies; Refresh fills the rest from SEC filings.", "text"),
     ("Settings: provider URLs and the SEC User-Agent Refresh uses (environment variables of the same name win).",
      "text"),
     ("Data_Network, Data_Prices, Data_Company: what Refresh pulled (from the embedded snapshot until the first "
