@@ -55,7 +55,7 @@ def test_contract_value_per_mw_year_is_the_core_function(template, calculated):
 def test_a_refresh_against_replayed_filings_fills_the_mapped_companies(template, tmp_path):
     book = tmp_path / "book.xlsx"
     shutil.copyfile(template, book)
-    report = refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ", "IREN"),
+    report = refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ", "IREN", "RIOT"),
                               sleep=lambda s: None)
     assert not report.failures
     result = engine.calculate(book)
@@ -65,6 +65,11 @@ def test_a_refresh_against_replayed_filings_fills_the_mapped_companies(template,
     assert value(COLUMN["reported.revenue"], q1) == pytest.approx(148e6)  # the 10-Q's Jan-Mar quarter
     assert "0001878848-25-000020".replace("-", "") in value(COLUMN["url"], q1)
     assert value(COLUMN["url"], rows[("CIFR", "2025-Q1")]) == NOT_YET  # not refreshed: still says so
+    riot = rows[("RIOT", "2025-Q1")]  # Riot's own segment members, read from its 10-Q instance
+    assert value(COLUMN["reported.revenue"], riot) == pytest.approx(161.4e6)
+    assert value(COLUMN["revenue.self_mining"], riot) == pytest.approx(142.9e6)
+    assert value(COLUMN["share"], riot) == 0
+    assert "000155837025006119" in value(COLUMN["url"], riot)
 
 
 FISCAL_YEAR_ENDS = {"IREN": 6, "CLSK": 9, "APLD": 5}  # month; the domain notes' list, December otherwise

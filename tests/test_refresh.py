@@ -54,8 +54,11 @@ def book(template, tmp_path) -> Path:
     return path
 
 
+TICKERS = ("CORZ", "IREN", "RIOT")  # every company the recordings hold
+
+
 def refresh(book, transport=None, **kw):
-    return refresh_workbook(book, transport=transport or Replay(), environ=ENVIRON, tickers=("CORZ", "IREN"),
+    return refresh_workbook(book, transport=transport or Replay(), environ=ENVIRON, tickers=TICKERS,
                             **NO_SLEEP, **kw)
 
 
@@ -218,7 +221,7 @@ def test_full_refresh_fills_every_table_with_provenance(book):
     assert latest(book, PRICES)["btc_usd_spot"] == pytest.approx(84_312.57)
     company = read_sheet(book, COMPANY)
     assert company[0][:3] == ["ticker", "fiscal_year", "fiscal_period"]
-    refreshed = {"CORZ", "IREN"}  # the other embedded tickers keep their offline rows, still marked so
+    refreshed = set(TICKERS)  # the other embedded tickers keep their offline rows, still marked so
     assert {r[0] for r in company[1:]} == refreshed | set(embedded.tickers())
     sources = read_sheet(book, SOURCES)
     sec_rows = [r for r in sources if r[0] == COMPANY and r[9] == "10-K"]

@@ -14,6 +14,7 @@ from recordings import (
     ENVIRON,
     IREN_10K_FY25,
     IREN_Q3_FY25,
+    RIOT_Q1_25,
     Replay,
 )
 
@@ -85,7 +86,7 @@ def test_fiscal_year_ending_in_june():
     assert q4.value == 484_200_000 - 301_000_000
     assert (q4.fiscal_year, q4.fiscal_period, q4.calendar_quarter) == (2025, "Q4", "2025-Q2")
     assert v[("2025-03-31", "revenue.ai_cloud")].value == 6_800_000
-    assert "iren:InterestAndOtherMember" in extracted.unmapped  # listed, not dropped silently
+    assert "test:UnseenLineMember" in extracted.unmapped  # listed, not dropped silently
 
 
 def test_parsing_is_safe_from_entities_and_dtds():
@@ -211,7 +212,7 @@ def test_every_covered_ticker_has_a_mapping_file_saying_what_refresh_covers():
 
     from xlmodel.data.sec import CIKS
 
-    slugs = {"self_mining", "hosted_mining", "colocation", "ai_cloud"}
+    slugs = {"self_mining", "hosted_mining", "colocation", "ai_cloud", "engineering", None}  # None: a total
     for ticker in CIKS:
         path = resources.files("xlmodel.data") / "mappings" / f"{ticker.lower()}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -238,3 +239,16 @@ def test_a_40f_filer_fails_with_what_refresh_cannot_cover(tmp_path):
     report = refresh_workbook(book, transport=replay, environ=ENVIRON, tickers=("BITF",), only=("sec",),
                               sleep=lambda s: None)
     assert len(report.failures) == 1 and "40-F/6-K" in report.failures[0].error
+
+
+def test_riot_segments_come_from_its_own_members_and_nothing_is_counted_twice():
+    extracted = segments.extract("RIOT", filing_facts([("0001558370-25-006119", "10-Q", "2025-05-01", RIOT_Q1_25)]),
+                                 12)
+    v = values(extracted)
+    mining, engineering = v[("2025-03-31", "revenue.self_mining")], v[("2025-03-31", "revenue.engineering")]
+    assert (mining.value, mining.member) == (142_900_000, "riot:BitcoinMiningSegmentMember")
+    assert (engineering.value, engineering.member) == (13_900_000, "riot:EngineeringSegmentMember")
+    # the elimination shares its context with a second axis, and the reportable-segment total is a total
+    assert {f.key for f in extracted.facts} == {"revenue.self_mining", "revenue.engineering"}
+    assert not extracted.unmapped  # the total is named in the mapping file, so it is not listed as unknown
+    assert extracted.consolidated[("2025-03-31", "revenue")] == 161_400_000

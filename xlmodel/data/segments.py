@@ -1,8 +1,8 @@
 """Segment revenue and cost of revenue from XBRL instances, in the bridge vocabulary.
 
 Which members are which segment is data: one mapping file per company in
-``xlmodel/data/mappings/`` (member QName -> segment slug, and the axes to read), with a
-generic fallback by member name. A member value is taken only from a context that carries
+``xlmodel/data/mappings/`` (member QName -> segment slug, or null for a member that totals
+segments, and the axes to read), with a generic fallback by member name. A member value is taken only from a context that carries
 that one axis and nothing else, so facts split further (related party, geography) are
 never added twice. Quarters come from three-month facts; Q4 is the 10-K's full year minus
 the nine months of the third-quarter 10-Q.
@@ -36,7 +36,7 @@ GENERIC_MEMBERS = [  # (pattern on the member's local name, segment); first matc
 @dataclass
 class Mapping:
     ticker: str
-    members: dict[str, str] = field(default_factory=dict)
+    members: dict[str, str | None] = field(default_factory=dict)  # None: a total of segments, never read
     axes: tuple[str, ...] = DEFAULT_AXES
     source: str = "generic"
     consolidated: dict[str, dict] = field(default_factory=dict)  # concept -> {"key", "balance"}
@@ -112,7 +112,8 @@ def extract(ticker: str, filings: list[FilingFacts], fye_month: int) -> Extracte
                 continue  # split by more than one axis, or an axis the bridge does not read
             segment = segment_of(axis_member[1], rules)
             if segment is None:
-                unmapped.setdefault(axis_member[1], filing.accession)
+                if axis_member[1] not in rules.members:  # null in the mapping file: a total, known and skipped
+                    unmapped.setdefault(axis_member[1], filing.accession)
                 continue
             series.setdefault((f"{kind}.{segment}", *axis_member, fact.concept), []).append(record)
     facts = _facts(ticker, series, rules, fye_month, urls)
