@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from xlmodel.data import quarters
 from xlmodel.data.records import CompanyFact
 
 
@@ -29,6 +31,11 @@ class Quarter:
     source: str
     notes: str = ""
     item_sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def calendar_quarter(self) -> str:
+        """'2025-Q3': where the quarter sits in Data_Company, whatever the company's fiscal year."""
+        return quarters.calendar_quarter(dt.date.fromisoformat(self.period_end))
 
     def source_of(self, key: str) -> Source:
         """Where one item comes from: its own source if it has one, else the quarter's release."""
@@ -73,11 +80,9 @@ def company_facts(ticker: str) -> list[CompanyFact]:
     """
     facts = []
     for q in company_quarters(ticker):
-        end = q.period_end
-        year, month = int(end[:4]), int(end[5:7])
         fiscal_year = 2000 + int(q.period[3:])
         for key, value in q.items.items():
             source = q.source_of(key)
-            facts.append(CompanyFact(ticker.upper(), fiscal_year, q.period[:2], f"{year}-Q{(month - 1) // 3 + 1}", "",
-                                     end, key, value, "USD", "", "", "", source.form, "", source.url))
+            facts.append(CompanyFact(ticker.upper(), fiscal_year, q.period[:2], q.calendar_quarter, "",
+                                     q.period_end, key, value, "USD", "", "", "", source.form, "", source.url))
     return facts

@@ -50,9 +50,19 @@ def quarterly(facts: list[Fact]) -> dict[dt.date, tuple[dt.date, float, Fact, st
     return out
 
 
+def _closing_month(end: dt.date) -> int:
+    """The month a quarter ending on ``end`` closes (a 52/53-week end early in a month closes the one before)."""
+    return end.month if end.day > 15 else (end.month - 2) % 12 + 1
+
+
+def calendar_quarter(end: dt.date) -> str:
+    """'YYYY-Qn' of a quarter ending on ``end``: the calendar_quarter column of Data_Company."""
+    return f"{end.year}-Q{(_closing_month(end) - 1) // 3 + 1}"
+
+
 def fiscal_labels(end: dt.date, fye_month: int) -> tuple[int, str, str]:
     """(fiscal year, 'Q1'..'Q4', calendar quarter 'YYYY-Qn') of a quarter ending on ``end``."""
-    month = end.month if end.day > 15 else (end.month - 2) % 12 + 1  # a 52/53-week end early in a month
+    month = _closing_month(end)
     quarter = ((month - fye_month - 1) % 12) // 3 + 1
     fiscal_year = end.year if month <= fye_month else end.year + 1
-    return fiscal_year, f"Q{quarter}", f"{end.year}-Q{(month - 1) // 3 + 1}"
+    return fiscal_year, f"Q{quarter}", calendar_quarter(end)

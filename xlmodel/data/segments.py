@@ -2,9 +2,9 @@
 
 Which members are which segment is data: one mapping file per company in
 ``xlmodel/data/mappings/`` (member QName -> segment slug, or null for a member that totals
-segments, and the axes to read), with a generic fallback by member name. A member value is taken only from a context that carries
-that one axis and nothing else, so facts split further (related party, geography) are
-never added twice. Quarters come from three-month facts; Q4 is the 10-K's full year minus
+segments, and the axes to read), with a generic fallback by member name. A member value is
+taken only from a context that carries that one axis and nothing else, so facts split
+further (related party, geography) are never added twice. Quarters come from three-month facts; Q4 is the 10-K's full year minus
 the nine months of the third-quarter 10-Q.
 """
 

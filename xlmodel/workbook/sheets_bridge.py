@@ -40,7 +40,7 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
                 "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive), looked up in "
                 "Data_Company, where each row names its filing or release. A blank is an item not in the data: "
                 "the check rows show what is left to itemise.")
-    _write_selectors(ws, wb, styles, prior.period_end, current.period_end)
+    _write_selectors(ws, wb, styles, prior.calendar_quarter, current.calendar_quarter)
     last = _write_items(ws, wb, styles)
     keys = xl_range_abs(FIRST, 0, last, 0)
     for i, values_col in enumerate((1, 2)):
@@ -61,17 +61,12 @@ def company_value(ticker: str, quarter: str, key: str) -> str:
     return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'
 
 
-def calendar_quarter(period_end: str) -> str:
-    """'2025-09-30' -> '2025-Q3', the calendar_quarter column of Data_Company."""
-    return f"{period_end[:4]}-Q{(int(period_end[5:7]) - 1) // 3 + 1}"
-
-
-def _write_selectors(ws, wb: Workbook, styles: Styles, prior_end: str, current_end: str) -> None:
+def _write_selectors(ws, wb: Workbook, styles: Styles, prior_quarter: str, current_quarter: str) -> None:
     """Ticker and quarters the bridge reads, as named input cells."""
     for r, (label, name, value) in enumerate((
             ("Ticker", "bridge_ticker", TICKER),
-            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", calendar_quarter(prior_end)),
-            ("Current quarter (calendar)", "bridge_current_quarter", calendar_quarter(current_end)))):
+            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", prior_quarter),
+            ("Current quarter (calendar)", "bridge_current_quarter", current_quarter))):
         ws.write_string(3 + r, 0, label, styles.label)
         ws.write_string(3 + r, 1, value, styles.get("input", "text"))
         wb.define_name(name, f"='{ws.name}'!{xl_range_abs(3 + r, 1, 3 + r, 1)}")

@@ -15,7 +15,7 @@ from xlsxwriter.workbook import Workbook
 from xlmodel.data.embedded import company_quarters
 from xlmodel.data.segments import mapping
 from xlmodel.workbook.layout import Styles, header, model_sheet
-from xlmodel.workbook.sheets_bridge import calendar_quarter, company_value
+from xlmodel.workbook.sheets_bridge import company_value
 from xlmodel.workbook.sheets_colocation import PEER_CONTRACTS
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
@@ -62,7 +62,7 @@ DERIVED = [
 
 
 def write_peers(ws, wb: Workbook, styles: Styles) -> None:
-    quarters = [calendar_quarter(q.period_end) for q in company_quarters("CORZ")[-QUARTERS_SHOWN:]]
+    quarters = [q.calendar_quarter for q in company_quarters("CORZ")[-QUARTERS_SHOWN:]]
     ws.set_column(0, 0, 9)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 12, 16)
