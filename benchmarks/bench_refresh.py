@@ -30,9 +30,8 @@ from replay_server import ReplayServer
 
 from xlmodel.data.records import Status
 from xlmodel.data.sec import CIKS, padded
-from xlmodel.workbook.refresh import refresh_workbook
-from xlmodel.workbook.template import build_template
-
+from xlmodel.refresh.store import refresh_workbook
+from xlmodel.template.builder import build_template
 
 CACHE_CONTROL = {
     "sec_archives": "public, max-age=86400",  # a filing's XBRL instance is fixed once filed

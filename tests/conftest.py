@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from xlmodel.workbook import engine
-from xlmodel.workbook.template import build_template
+from xlmodel.calc import engine
+from xlmodel.template.builder import build_template
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from recordings import ENVIRON, recorded
 from test_workbook import FakeBook
 
 from xlmodel.data import browser
-from xlmodel.workbook.buttons import refresh_book
+from xlmodel.refresh.buttons import refresh_book
 
 
 class FakeXHR:
@@ -60,7 +60,7 @@ def test_refresh_in_lite_fetches_network_and_prices_in_order_and_says_why_not_se
     def no_threads(*args, **kwargs):
         raise RuntimeError("can't start new thread")  # what Pyodide answers
 
-    monkeypatch.setattr("xlmodel.data.refresh.ThreadPoolExecutor", no_threads)
+    monkeypatch.setattr("xlmodel.data.collect.ThreadPoolExecutor", no_threads)
     for key, value in ENVIRON.items():
         monkeypatch.setenv(key, value)
     routes = recorded()
@@ -76,6 +76,6 @@ def test_refresh_in_lite_fetches_network_and_prices_in_order_and_says_why_not_se
 
 
 def test_a_button_answers_in_one_line_whatever_happens(monkeypatch):
-    monkeypatch.setattr("xlmodel.workbook.refresh.read_settings", lambda store: 1 / 0)
+    monkeypatch.setattr("xlmodel.refresh.store.read_settings", lambda store: 1 / 0)
     summary = refresh_book(FakeBook(["Inputs"]))
     assert summary == "Refresh stopped, nothing written: ZeroDivisionError: division by zero"

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from xlmodel.calc import engine
+from xlmodel.calc.engine import ErrorValue
+from xlmodel.calc.excel_gaps import fill_omitted_arguments, structured_references, text, vdb
 from xlmodel.excel import call
-from xlmodel.workbook import engine
-from xlmodel.workbook.engine import ErrorValue
-from xlmodel.workbook.excel_gaps import fill_omitted_arguments, structured_references, text, vdb
 
 
 def _book(tmp_path, fill, name="book.xlsx", iterate=None):

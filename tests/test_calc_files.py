@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from xlmodel.calc import engine
+from xlmodel.calc.package import OLE_MAGIC, WorkbookFileError
 from xlmodel.cli import app
-from xlmodel.workbook import engine
-from xlmodel.workbook.package import OLE_MAGIC, WorkbookFileError
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "workbooks" / "miner_model.xlsx"

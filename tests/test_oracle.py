@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import math
 import re
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import to_excel
 
+from xlmodel.calc import engine
 from xlmodel.excel import CellError
-from xlmodel.workbook import engine
 
 ORACLE = Path(__file__).parent / "oracle"
 BOOKS = sorted(p.name for p in ORACLE.glob("*.xls*"))

@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 from recordings import ENVIRON, Replay
 
+from xlmodel.calc import engine
 from xlmodel.core import colocation
 from xlmodel.data import embedded
 from xlmodel.data.quarters import fiscal_labels
 from xlmodel.data.sec import CIKS
-from xlmodel.workbook import engine
-from xlmodel.workbook.refresh import refresh_workbook
-from xlmodel.workbook.sheets_peers import NOT_COVERED, NOT_YET, PEERS, REPORTED
+from xlmodel.refresh.store import refresh_workbook
+from xlmodel.template.peers import NOT_COVERED, NOT_YET, PEERS, REPORTED
 
 COLUMN = {key: chr(ord("D") + i) for i, (_, _, key) in enumerate(REPORTED)}
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
-import datetime as dt
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -33,11 +33,11 @@ from typer.testing import CliRunner
 
 from xlmodel.cli import app
 from xlmodel.data import config, embedded, mempool, prices, sec
+from xlmodel.data.grids import COMPANY, NETWORK, PRICES, SOURCES
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError, retry_after_seconds
-from xlmodel.workbook.datagrid import COMPANY, NETWORK, PRICES, SOURCES
-from xlmodel.workbook.datasheets import read_sheet, write_sheets
-from xlmodel.workbook.refresh import refresh_workbook
-from xlmodel.workbook.template import build_template
+from xlmodel.refresh.store import refresh_workbook
+from xlmodel.refresh.xlsxfile import read_sheet, write_sheets
+from xlmodel.template.builder import build_template
 
 NO_SLEEP = {"sleep": lambda s: None}
 
@@ -233,8 +233,8 @@ def test_full_refresh_fills_every_table_with_provenance(book):
 
 
 def test_sheets_refresh_does_not_own_survive_byte_for_byte(book, template):
-    from xlmodel.workbook.datagrid import OWNED_SHEETS
-    from xlmodel.workbook.xlsxpatch import sheet_parts
+    from xlmodel.calc.xlsxpatch import sheet_parts
+    from xlmodel.data.grids import OWNED_SHEETS
 
     refresh(book)
     with zipfile.ZipFile(template) as before, zipfile.ZipFile(book) as after:

@@ -20,10 +20,10 @@ from recordings import (
 
 from xlmodel.core import bridge
 from xlmodel.data import segments, xbrl
-from xlmodel.workbook.datagrid import COMPANY, SOURCES
-from xlmodel.workbook.datasheets import read_sheet
-from xlmodel.workbook.refresh import refresh_workbook
-from xlmodel.workbook.template import build_template
+from xlmodel.data.grids import COMPANY, SOURCES
+from xlmodel.refresh.store import refresh_workbook
+from xlmodel.refresh.xlsxfile import read_sheet
+from xlmodel.template.builder import build_template
 
 CORZ_FILINGS = [
     ("0001628280-25-046300", "10-Q", "2025-10-24", CORZ_Q3_25),
@@ -154,8 +154,8 @@ def _bridge_of_refreshed_corz(tmp_path) -> tuple[Path, dict]:
 
     Returns the book and the current quarter's bridge (key -> value); no cell may be in error.
     """
-    from xlmodel.workbook import engine, xlsxpatch
-    from xlmodel.workbook.sheets_bridge import FIRST
+    from xlmodel.calc import engine, xlsxpatch
+    from xlmodel.template.bridge import FIRST
 
     book = build_template(tmp_path / "book.xlsx")
     refresh_workbook(book, transport=Replay(), environ=ENVIRON, tickers=("CORZ",), sleep=lambda s: None)

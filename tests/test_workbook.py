@@ -15,11 +15,11 @@ from openpyxl.worksheet.formula import ArrayFormula
 from typer.testing import CliRunner
 from workbook_helpers import operand_value, top_level_call
 
+from xlmodel.calc import engine
 from xlmodel.cli import app
 from xlmodel.core import mining
 from xlmodel.excel import CellError, call, get
-from xlmodel.workbook import engine
-from xlmodel.workbook.template import CONF_SHEET, SHEETS, UDF_MODULE, build_template
+from xlmodel.template.builder import CONF_SHEET, SHEETS, UDF_MODULE, build_template
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "workbooks" / "miner_model.xlsx"
@@ -68,7 +68,7 @@ def test_committed_template_is_up_to_date(template):
 
 
 def test_every_function_is_known_with_the_right_number_of_arguments(template):
-    from xlmodel.workbook.excel_gaps import is_builtin
+    from xlmodel.calc.excel_gaps import is_builtin
 
     book = openpyxl.load_workbook(template)
     seen = set()
@@ -130,7 +130,7 @@ def test_every_xlmodel_cell_equals_the_python_api(template, calculated):
 
 
 def test_bridge_sheet_walk_ties_and_feeds_the_waterfall(calculated):
-    from xlmodel.workbook.sheets_bridge import FIRST, WALK_ROWS
+    from xlmodel.template.bridge import FIRST, WALK_ROWS
 
     col = lambda c, r: calculated.values.get(("Bridge", f"{get_column_letter(c + 1)}{r + 1}"))
     walk = [col(13, r) for r in range(FIRST, FIRST + WALK_ROWS)]
@@ -163,7 +163,7 @@ def test_block_height_is_the_snapshots_tip(calculated):
 
 
 def test_bridge_shares_and_margins_print_as_percentages_and_the_page_leaves_out_helpers(template):
-    from xlmodel.workbook.sheets_bridge import HELPERS
+    from xlmodel.template.bridge import HELPERS
 
     ws = openpyxl.load_workbook(template)["Bridge"]
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
@@ -341,7 +341,7 @@ def test_companion_module_runs_the_refresh_against_the_open_book(monkeypatch):
     monkeypatch.setattr("xlmodel.data.http.httpx.HTTPTransport", lambda: Replay())
     monkeypatch.setattr("xlmodel.data.http.time.sleep", lambda s: None)
     monkeypatch.setenv("XDG_CACHE_HOME", "/nonexistent-cache-unused")
-    monkeypatch.setattr("xlmodel.data.refresh.default_cache_dir", lambda: None)
+    monkeypatch.setattr("xlmodel.data.collect.default_cache_dir", lambda: None)
     spec = importlib.util.spec_from_file_location("miner_model", REPO / "workbooks" / "miner_model.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -26,7 +26,7 @@ import xlwings
 from excel_samples import sample_args
 
 from xlmodel.excel import call, functions
-from xlmodel.workbook.buttons import SCRIPT_SHEETS
+from xlmodel.refresh.buttons import SCRIPT_SHEETS
 
 REPO = Path(__file__).resolve().parents[1]
 RECIPE = REPO / "deploy" / "xlwings-server"

@@ -8,7 +8,7 @@ script the task pane or a sheet button runs.
 
 import xlwings as xw
 
-from xlmodel.workbook.buttons import SCRIPT_SHEETS, refresh_book
+from xlmodel.refresh.buttons import SCRIPT_SHEETS, refresh_book
 
 
 def main() -> None:

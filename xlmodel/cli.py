@@ -48,7 +48,7 @@ def template_cmd(
     out: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path("workbooks/miner_model.xlsx"),
 ) -> None:
     """Build the workbook template from code (the same bytes every time)."""
-    from xlmodel.workbook.template import build_template
+    from xlmodel.template.builder import build_template
 
     path = build_template(out)
     console.print(f"wrote template {path}")
@@ -65,7 +65,7 @@ def calc_cmd(
     = None,
 ) -> None:
     """Recalculate every formula headlessly, write a copy with the values stored, report errors."""
-    from xlmodel.workbook import engine, package, report
+    from xlmodel.calc import engine, package, report
 
     target = out or workbook.with_name(workbook.stem + ".calculated" + workbook.suffix)
     try:
@@ -76,7 +76,7 @@ def calc_cmd(
         _stop(str(exc))
     report.print_summary(console, calc, target)
     if render is not None:
-        from xlmodel.workbook import render as render_mod
+        from xlmodel.calc import render as render_mod
 
         try:
             png = render_mod.render_png(calc, workbook, render, sheet)
@@ -101,10 +101,10 @@ def refresh_cmd(
     """Pull network, price and SEC data into the workbook's Data_* and Sources sheets."""
     from rich.progress import Progress
 
+    from xlmodel.calc.package import WorkbookFileError, check_workbook
+    from xlmodel.data.collect import DEFAULT_TICKERS, SOURCES, default_cache_dir
     from xlmodel.data.config import ConfigError
-    from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, default_cache_dir
-    from xlmodel.workbook.package import WorkbookFileError, check_workbook
-    from xlmodel.workbook.refresh import WorkbookBusy, refresh_workbook
+    from xlmodel.refresh.store import WorkbookBusy, refresh_workbook
 
     try:
         check_workbook(workbook, deep=True)

@@ -1,1 +1,3 @@
-"""Data: the embedded, sourced dataset (and, later, the Refresh sources). The only layer with I/O."""
+"""Data: the providers Refresh fetches from, their typed records with provenance, the embedded
+snapshot and sourced company figures, and the grids the data sheets hold. The only layer that
+touches the network; it imports nothing of ``calc``, ``template`` or ``refresh``."""

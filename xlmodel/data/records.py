@@ -1,7 +1,7 @@
 """What the data layer hands on: typed records with their provenance, never sheet rows.
 
 Providers return :class:`Records` (latest observations, series, company facts, and the
-provenance of each); :mod:`xlmodel.workbook.datagrid` alone turns them into the grids of
+provenance of each); :mod:`xlmodel.data.grids` alone turns them into the grids of
 the workbook's data sheets.
 """
 

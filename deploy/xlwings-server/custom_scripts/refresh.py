@@ -12,7 +12,7 @@ HTTP cache is warm); run several workers (see README.md).
 
 import xlwings as xw
 
-from xlmodel.workbook.buttons import SCRIPT_SHEETS, refresh_book
+from xlmodel.refresh.buttons import SCRIPT_SHEETS, refresh_book
 
 
 @xw.script(include=SCRIPT_SHEETS)

@@ -3,7 +3,9 @@
 Each data sheet has a fixed layout so that the template's formulas can point at fixed
 cells: a *latest* block (key, value, unit, as of, source) from row 2, and series tables
 side by side from column G. Data_Company holds one row per company fact and Sources one
-row per provenance line; both headers are the records' own field names.
+row per provenance line; both headers are the records' own field names. The template
+(``xlmodel.template.datasheets``) and the refresh writer (``xlmodel.refresh``) both write
+these grids, so a refreshed workbook has the template's layout.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 from dataclasses import astuple, fields
 from typing import Any
 
+from xlmodel.data.collect import Outcome
 from xlmodel.data.records import CompanyFact, Provenance, Records, Status, Table, now_utc
-from xlmodel.data.refresh import Outcome
 
 NETWORK, PRICES, COMPANY = Table.NETWORK.value, Table.PRICES.value, Table.COMPANY.value
 SOURCES, SETTINGS = "Sources", "Settings"

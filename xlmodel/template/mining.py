@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook.layout import Row, Styles, header, model_sheet, write_rows
+from xlmodel.template.layout import Row, Styles, header, model_sheet, write_rows
 
 CORZ_Q4_24 = "https://www.businesswire.com/news/home/20250226/en/ (Core Scientific Q4-2024 results, 26 Feb 2025)"
 CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production update: fleet efficiency 26.85 J/TH)"

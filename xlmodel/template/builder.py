@@ -16,13 +16,13 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook import sheets_bridge, sheets_colocation, sheets_data, sheets_mining, sheets_peers
-from xlmodel.workbook.layout import Styles, header
+from xlmodel.template import bridge, colocation, datasheets, mining, peers
+from xlmodel.template.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", "Peers", CONF_SHEET, *sheets_data.SHEET_NAMES]
+SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", "Peers", CONF_SHEET, *datasheets.SHEET_NAMES]
 
 README_LINES = [
     ("xlmodel miner model", "title"),
@@ -86,20 +86,17 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     styles = Styles(wb)
     readme = wb.add_worksheet("README")
     inputs = wb.add_worksheet("Inputs")
-    mining = wb.add_worksheet("Mining")
-    colocation = wb.add_worksheet("Colocation")
-    bridge_sheet = wb.add_worksheet("Bridge")
-    peers = wb.add_worksheet("Peers")
+    sheets = {name: wb.add_worksheet(name) for name in ("Mining", "Colocation", "Bridge", "Peers")}
     _write_readme(readme, styles)
     _write_inputs(inputs, wb, styles)
-    sheets_mining.write_mining(mining, wb, styles)
-    sheets_colocation.write_colocation(colocation, wb, styles)
-    sheets_bridge.write_bridge(bridge_sheet, wb, styles)
-    sheets_peers.write_peers(peers, wb, styles)
+    mining.write_mining(sheets["Mining"], wb, styles)
+    colocation.write_colocation(sheets["Colocation"], wb, styles)
+    bridge.write_bridge(sheets["Bridge"], wb, styles)
+    peers.write_peers(sheets["Peers"], wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
-    sheets_data.write_settings(wb.add_worksheet("Settings"), styles)
-    sheets_data.write_data_sheets(wb, styles)
-    mining.activate()
+    datasheets.write_settings(wb.add_worksheet("Settings"), styles)
+    datasheets.write_data_sheets(wb, styles)
+    sheets["Mining"].activate()
     wb.close()
     return out
 
@@ -122,8 +119,8 @@ def _write_inputs(ws, wb: Workbook, styles: Styles) -> None:
     ws.write_string(1, 0, "Blue cells are inputs. Each has a unit and a note on where its default comes from.",
                     styles.note)
     header(ws, styles, 2, ["input", "value", "unit", "source / note"])
-    row = sheets_mining.write_inputs(ws, wb, styles, 3)
-    sheets_colocation.write_inputs(ws, wb, styles, row + 1)
+    row = mining.write_inputs(ws, wb, styles, 3)
+    colocation.write_inputs(ws, wb, styles, row + 1)
 
 
 def _write_conf(ws) -> None:

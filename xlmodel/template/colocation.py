@@ -7,8 +7,7 @@ import datetime as dt
 from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.workbook.layout import Row, Styles, header, model_sheet, write_rows
-from xlmodel.workbook.sheets_bridge import company_value
+from xlmodel.template.layout import Row, Styles, company_value, header, model_sheet, write_rows
 
 TICKER = "CORZ"  # the company whose colocation the sheet models
 CORZ_MAR_24 = "https://investors.corescientific.com/ (March 2024 production update)"

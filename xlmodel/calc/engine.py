@@ -3,7 +3,7 @@
 formualizer (a spreadsheet engine in Rust) loads the package, orders and evaluates
 every formula; xlmodel's functions are registered with it, so a cell computes exactly
 what :func:`xlmodel.excel.call` returns. What Excel does and the engine does not is
-done in :mod:`xlmodel.workbook.excel_gaps`. One cell never aborts the workbook: a cell
+done in :mod:`xlmodel.calc.excel_gaps`. One cell never aborts the workbook: a cell
 that cannot compute holds an error value, and the listing says which and why.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
+from xlmodel.calc import excel_gaps as gaps
+from xlmodel.calc import xlsxpatch
+from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
-from xlmodel.workbook import excel_gaps as gaps
-from xlmodel.workbook import xlsxpatch
-from xlmodel.workbook.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 
 log = logging.getLogger(__name__)
 CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.DOTALL)  # an explained xlmodel error
@@ -79,7 +79,7 @@ class Calculation:
 def calculate(path: Path | str) -> Calculation:
     """Recalculate every formula of the workbook at ``path`` (the file is not changed).
 
-    Raises :class:`xlmodel.workbook.package.WorkbookFileError` for a file that is not
+    Raises :class:`xlmodel.calc.package.WorkbookFileError` for a file that is not
     a readable workbook; everything that goes wrong inside the workbook is in the
     result's ``issues``.
     """

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlmodel.workbook.datagrid import OWNED_SHEETS, SETTINGS
+from xlmodel.data.grids import OWNED_SHEETS, SETTINGS
 
 # What the Refresh script reads and writes: an Office.js runtime (Lite, Server) need send no other
 # sheet's values with the request (``@xw.script(include=SCRIPT_SHEETS)``).
@@ -57,7 +57,7 @@ def refresh_book(book: Any, **options: Any) -> str:
     after another, and the summary says why SEC data is left as it was.
     """
     from xlmodel.data import browser
-    from xlmodel.workbook.refresh import refresh_store
+    from xlmodel.refresh.store import refresh_store
 
     notes = []
     if browser.in_browser():
@@ -65,7 +65,7 @@ def refresh_book(book: Any, **options: Any) -> str:
                    "transport": options.get("transport") or browser.BrowserTransport()}
         notes.append(browser.SEC_IN_BROWSER)
     else:
-        from xlmodel.data.refresh import default_cache_dir
+        from xlmodel.data.collect import default_cache_dir
 
         options.setdefault("cache_dir", default_cache_dir())
     try:

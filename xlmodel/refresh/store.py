@@ -15,11 +15,9 @@ from typing import Any, Protocol
 import httpx
 
 from xlmodel.data import config
-from xlmodel.data.refresh import DEFAULT_TICKERS, SOURCES, Outcome, collect
-from xlmodel.workbook.datagrid import SETTINGS, owned_sheets
-from xlmodel.workbook.datasheets import read_sheet, write_sheets
-
-TICKERS_KEY = config.TICKERS_KEY
+from xlmodel.data.collect import DEFAULT_TICKERS, SOURCES, Outcome, collect
+from xlmodel.data.grids import SETTINGS, owned_sheets
+from xlmodel.refresh.xlsxfile import read_sheet, write_sheets
 
 
 @dataclass

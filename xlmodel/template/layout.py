@@ -1,4 +1,4 @@
-"""Cell styles and a small row writer shared by the template's sheets.
+"""Cell styles, a small row writer and the Data_Company lookup shared by the template's sheets.
 
 Colours follow the sell-side convention the README sheet explains: blue text on a pale
 yellow fill is an input the analyst may change, black is a formula, green is a
@@ -25,6 +25,9 @@ NUMBER_FORMATS = {
     "date": "yyyy-mm-dd",
     "text": "@",
 }
+
+COMPANY_ROWS = 5000  # Data_Company rows the lookups read
+LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_key": 6, "company_value": 7, "company_url": 14}
 
 
 @dataclass
@@ -125,3 +128,10 @@ def model_sheet(ws: Worksheet, styles: Styles, title: str, note: str) -> None:
 def header(ws: Worksheet, styles: Styles, row: int, titles: list[str]) -> None:
     for c, t in enumerate(titles):
         ws.write_string(row, c, t, styles.header)
+
+
+def company_value(ticker: str, quarter: str, key: str) -> str:
+    """A Data_Company figure as a formula (no leading '='), empty text when it has none (blank, not
+    zero). The arguments are formula operands: a cell, a name or a quoted string."""
+    match = f"company_ticker,{ticker},company_quarter,{quarter},company_key,{key}"
+    return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'

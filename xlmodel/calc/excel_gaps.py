@@ -38,8 +38,8 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
+from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
-from xlmodel.workbook.package import ArrayFormula, DataTable, Scan, split_address
 
 FIT_ARRAY = "XLMODEL_FIT_ARRAY"
 ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALUE!", "Ref": "#REF!",

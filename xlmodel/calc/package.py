@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
-from xlmodel.workbook.xlsxpatch import PARSER, PKG_REL_NS, Q, sheet_parts
+from xlmodel.calc.xlsxpatch import PARSER, PKG_REL_NS, Q, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: encrypted OOXML or a legacy .xls
 MACRO_SUFFIXES = (".xlsm", ".xltm")

@@ -14,9 +14,8 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.data.embedded import company_quarters
 from xlmodel.data.segments import mapping
-from xlmodel.workbook.layout import Styles, header, model_sheet
-from xlmodel.workbook.sheets_bridge import company_value
-from xlmodel.workbook.sheets_colocation import PEER_CONTRACTS
+from xlmodel.template.colocation import PEER_CONTRACTS
+from xlmodel.template.layout import Styles, company_value, header, model_sheet
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
     ("CORZ", "Core Scientific"), ("IREN", "IREN"), ("CIFR", "Cipher Mining"), ("WULF", "TeraWulf"),

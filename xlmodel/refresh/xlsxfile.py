@@ -21,7 +21,7 @@ import openpyxl
 from lxml import etree
 from openpyxl.utils import get_column_letter
 
-from xlmodel.workbook.xlsxpatch import NS, PARSER, PKG_REL_NS, REL_NS, Q, sheet_parts
+from xlmodel.calc.xlsxpatch import NS, PARSER, PKG_REL_NS, REL_NS, Q, sheet_parts
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"

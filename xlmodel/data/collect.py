@@ -1,7 +1,7 @@
 """Fetch every source concurrently (each provider within its own rate limit) and validate it.
 
 Returns one :class:`Outcome` per source: its records, or the one-line reason it failed.
-Nothing here writes a workbook; :mod:`xlmodel.workbook.refresh` does that, and only after
+Nothing here writes a workbook; :mod:`xlmodel.refresh.store` does that, and only after
 every outcome is in.
 """
 

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from xlmodel.workbook.engine import Calculation
-from xlmodel.workbook.excel_gaps import xlmodel_call
+from xlmodel.calc.engine import Calculation
+from xlmodel.calc.excel_gaps import xlmodel_call
 
 
 def _show(value: Any) -> str:

@@ -1,6 +1,6 @@
 """The template's Settings sheet and its Data_* and Sources sheets, filled from the embedded snapshot.
 
-The data sheets are laid out exactly as Refresh writes them (``xlmodel.workbook.datagrid``),
+The data sheets are laid out exactly as Refresh writes them (``xlmodel.data.grids``),
 so the Inputs formulas that read them keep working after every refresh.
 """
 
@@ -11,10 +11,9 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.data import config, embedded
-from xlmodel.data.refresh import snapshot_outcomes
-from xlmodel.workbook.datagrid import OWNED_SHEETS, SETTINGS, owned_sheets
-from xlmodel.workbook.layout import Styles
-from xlmodel.workbook.refresh import TICKERS_KEY
+from xlmodel.data.collect import snapshot_outcomes
+from xlmodel.data.grids import OWNED_SHEETS, SETTINGS, owned_sheets
+from xlmodel.template.layout import Styles
 
 SETTINGS_NOTES = {
     "XLMODEL_MEMPOOL_URL": "mempool.space API, or your own instance",
@@ -24,9 +23,9 @@ SETTINGS_NOTES = {
     "XLMODEL_SEC_DATA_URL": "data.sec.gov (submissions, companyfacts)",
     "XLMODEL_SEC_ARCHIVES_URL": "www.sec.gov (filing archives)",
     config.USER_AGENT_KEY: "Required for SEC: 'Your Name your.address@example.com'",
-    TICKERS_KEY: "Tickers whose SEC figures Refresh pulls, comma-separated",
+    config.TICKERS_KEY: "Tickers whose SEC figures Refresh pulls, comma-separated",
 }
-DEFAULT_VALUES = {**config.DEFAULTS, TICKERS_KEY: "CORZ"}
+DEFAULT_VALUES = {**config.DEFAULTS, config.TICKERS_KEY: "CORZ"}
 
 
 def write_settings(ws, styles: Styles) -> None:

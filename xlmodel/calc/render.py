@@ -15,8 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from xlmodel.workbook import xlsxpatch
-from xlmodel.workbook.engine import Calculation
+from xlmodel.calc import xlsxpatch
+from xlmodel.calc.engine import Calculation
 
 TIMEOUT_S = 120
 

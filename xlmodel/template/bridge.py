@@ -7,7 +7,15 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.core import bridge
 from xlmodel.data.embedded import company_quarters
-from xlmodel.workbook.layout import NUMBER_FORMATS, Styles, header, model_sheet
+from xlmodel.template.layout import (
+    COMPANY_ROWS,
+    LOOKUP_COLUMNS,
+    NUMBER_FORMATS,
+    Styles,
+    company_value,
+    header,
+    model_sheet,
+)
 
 TICKER = "CORZ"
 SEGMENTS = ["self_mining", "hosted_mining", "colocation"]
@@ -20,9 +28,6 @@ KEYS = (
 WALK_ROWS = 2 + len(SEGMENTS) + len(bridge.LINES)
 FIRST = 8  # first item row (0-based); the selectors sit above
 
-
-COMPANY_ROWS = 5000  # Data_Company rows the lookups read
-LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_key": 6, "company_value": 7, "company_url": 14}
 
 
 def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
@@ -52,13 +57,6 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
                  f"=SEGMENT_WALK({keys},{xl_range_abs(FIRST, 1, last, 1)},{xl_range_abs(FIRST, 2, last, 2)})",
                  WALK_ROWS)
     _waterfall(ws, wb, styles, walk_col, "Net income walk of the items given, prior to current quarter (USD)")
-
-
-def company_value(ticker: str, quarter: str, key: str) -> str:
-    """A Data_Company figure as a formula (no leading '='), empty text when it has none (blank, not
-    zero). The arguments are formula operands: a cell, a name or a quoted string."""
-    match = f"company_ticker,{ticker},company_quarter,{quarter},company_key,{key}"
-    return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'
 
 
 def _write_selectors(ws, wb: Workbook, styles: Styles, prior_quarter: str, current_quarter: str) -> None:

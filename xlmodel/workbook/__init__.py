@@ -1,1 +1,0 @@
-"""The workbook: the template, headless recalculation, and the calculated copy."""
