@@ -31,6 +31,8 @@ TARGET_BLOCK_SECONDS = 600
 H_PER_EH = 1e18
 PH_PER_EH = 1_000.0
 MWH_PER_KW_DAY = 0.024  # 1 kW for 24 h = 0.024 MWh
+DAYS_PER_MONTH = 365.25 / 12  # the model month of monthly projections
+BLOCKS_PER_MONTH = BLOCKS_PER_DAY * DAYS_PER_MONTH  # 4,383 blocks
 
 
 def block_subsidy(block_height: ArrayLike) -> np.ndarray:
@@ -61,6 +63,45 @@ def block_subsidy(block_height: ArrayLike) -> np.ndarray:
 _SUBSIDY_BY_HALVING_BTC = np.array(
     [INITIAL_SUBSIDY_SAT >> n for n in range(LAST_HALVING)] + [0], dtype=np.int64
 ) / float(SATOSHI_PER_BTC)
+
+
+def monthly_subsidy(block_height: ArrayLike, months: int) -> np.ndarray:
+    """Average block subsidy of each of the next ``months`` model months, halvings included.
+
+    Parameters
+    ----------
+    block_height : array_like of int
+        Height of the first block of month 1 [blocks], >= 0; an array gives one row each.
+    months : int
+        Months to project [months].
+
+    Returns
+    -------
+    ndarray, shape ``block_height.shape + (months,)``
+        Average subsidy of month 1..``months`` [BTC per block].
+
+    Notes
+    -----
+    A month is 365.25 / 12 days of 144 blocks a day, 4,383 blocks, each month's blocks
+    continuing from the last. A month that crosses a halving averages the two subsidies
+    by the number of its blocks on each side: month ``m`` is
+    ``(S(h + 4383 m) - S(h + 4383 (m - 1))) / 4383``, with ``S(x)`` the subsidy of all
+    blocks below height ``x`` [1]_.
+    """
+    start = np.asarray(block_height, dtype=np.int64)[..., None]
+    edges = start + np.arange(months + 1) * int(BLOCKS_PER_MONTH)
+    return np.diff(_cumulative_subsidy(edges), axis=-1) / BLOCKS_PER_MONTH
+
+
+def _cumulative_subsidy(height: np.ndarray) -> np.ndarray:
+    """Total subsidy of the blocks below ``height`` [BTC]: whole eras, then the part of the current one."""
+    era = np.clip(height // HALVING_INTERVAL_BLOCKS, 0, LAST_HALVING)
+    into = height - era * HALVING_INTERVAL_BLOCKS
+    return _SUBSIDY_BEFORE_ERA_BTC[era] + into * _SUBSIDY_BY_HALVING_BTC[era]
+
+
+# total subsidy of all blocks before era n (n = 0..64)
+_SUBSIDY_BEFORE_ERA_BTC = np.concatenate([[0.0], np.cumsum(_SUBSIDY_BY_HALVING_BTC[:-1] * HALVING_INTERVAL_BLOCKS)])
 
 
 def hashrate_from_difficulty(difficulty: ArrayLike) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Scenarios as Excel functions (``SCN_*``)."""

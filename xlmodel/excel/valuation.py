@@ -1,0 +1,1 @@
+"""Valuation as Excel functions (``VAL_*``)."""
