@@ -54,6 +54,32 @@ SAMPLE.update({
     "current_values": [[57_400_000], [15_000_000], [11_100_000], [38_500_000]],
 })
 
+SAMPLE.update({  # valuation (figures of the kind docs/valuation.md collects)
+    "basic_shares": 300e6,
+    "share_price_usd": 15,
+    "instrument_counts": [[1e6], [5e6]],
+    "strikes_usd": [[0], [6.81]],
+    "convert_principals_usd": [[400e6], [625e6]],
+    "conversion_prices_usd": [[11.0], [22.49]],
+    "noi_margin": 0.8,
+    "discount_rate": 0.09,
+    "valuation_date": "2025-06-30",
+    "terminal_cap_rate": 0.065,
+    "remaining_capex_usd": 1e8,
+    "years": 3,
+    "btc_price_growth_per_year": 0.1,
+    "network_growth_per_year": 0.3,
+    "other_cost_usd_per_year": 2e7,
+    "curtail": True,
+    "part_names": [["Contracted leases"], ["Pipeline"], ["Mining"]],
+    "part_values_usd": [[6e9], [1e9], [5e8]],
+    "net_debt_usd": 1.2e9,
+    "diluted_shares": 330e6,
+    "btc_held": 500,
+    "other_values_usd": 2e9,
+    "contracted_mw": 590,
+})
+
 # where one argument name means a range in one function and a cell in another
 SAMPLE_BY_FUNCTION = {
     "COLO_PEER_TABLE": {

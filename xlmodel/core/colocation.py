@@ -87,6 +87,13 @@ def critical_it_mw(gross_mw: ArrayLike, gross_to_it_ratio: ArrayLike = 1.4) -> n
     return np.asarray(gross_mw, dtype=float) / gross_to_it_ratio
 
 
+def daily_rent(mw_blocks: ArrayLike, usd_per_kw_month_rate: ArrayLike) -> np.ndarray:
+    """Rent of each block for one billed day at its rate: ``MW * 1,000 * rate * 12 / 365`` [USD/day], 1-D."""
+    mw = np.asarray(mw_blocks, dtype=float).ravel()
+    rate = np.broadcast_to(np.asarray(usd_per_kw_month_rate, dtype=float).ravel(), mw.shape)
+    return mw * KW_PER_MW * rate * MONTHS_PER_YEAR / DAYS_PER_YEAR
+
+
 def _days(dates: ArrayLike) -> np.ndarray:
     return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
 
@@ -151,9 +158,7 @@ def revenue_schedule(
     ``MW * 1,000 * rate * 12 / 365``, times ``(1 + escalator)^k`` in the k-th year after RFS.
     """
     rfs = _days(rfs_dates).ravel()
-    mw = np.asarray(mw_blocks, dtype=float).ravel()
-    daily = mw * KW_PER_MW * np.broadcast_to(np.asarray(usd_per_kw_month_rate, dtype=float).ravel(), mw.shape)
-    daily = daily * MONTHS_PER_YEAR / DAYS_PER_YEAR
+    daily = daily_rent(mw_blocks, usd_per_kw_month_rate)
     ends = _days(period_ends)
     starts = _days(period_starts).reshape(ends.shape)
     if annual_escalator == 0:  # billed days of each block in each period, times the daily rent
@@ -168,9 +173,10 @@ def revenue_schedule(
 COMMON_YEAR_MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
 
 
-def _anniversaries(rfs: np.ndarray, years: int) -> np.ndarray:
-    """Day numbers of each block's RFS anniversaries 0..years (same month and day; 29 Feb
-    falls on 1 Mar in other years)."""
+def anniversaries(rfs: np.ndarray, years: int) -> np.ndarray:
+    """Day numbers (days since 1970-01-01) of each block's RFS anniversaries 0..years, shape
+    ``(blocks, years + 1)``; column 0 is the RFS day itself. Same month and day each year; an
+    RFS on 29 February falls on 1 March in other years."""
     year, month, day = _civil(rfs)
     after_feb = month > 2
     span = np.arange(year.min(), year.max() + years + 1)
@@ -210,7 +216,7 @@ def _accrued_with_escalator(rfs: np.ndarray, daily: np.ndarray, upto: np.ndarray
         return np.zeros(upto.shape)
     days, back = np.unique(upto, return_inverse=True)  # contiguous periods share their boundaries
     years = int(max(0, (days[-1] - rfs.min()) // 365 + 2))
-    starts = _anniversaries(rfs, years)  # (blocks, years + 1); column 0 is RFS itself
+    starts = anniversaries(rfs, years)  # (blocks, years + 1); column 0 is RFS itself
     factors = (1.0 + escalator) ** np.arange(years + 1)
     steps = daily[:, None] * np.diff(factors, prepend=0.0)[None, :]
     started = starts <= days[-1]

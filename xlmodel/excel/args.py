@@ -37,6 +37,7 @@ class Arg:
     - ``vector``: one row or one column of values;
     - ``dates``: dates (Excel serial numbers, dates, or ISO text);
     - ``text``: text values, such as keys or labels;
+    - ``flag``: TRUE/FALSE (1/0) element by element, broadcast like numbers;
     - ``raw``: passed through as a 2-D array for the function to read.
     """
 
@@ -49,6 +50,9 @@ class Arg:
     ge: float | None = None
     le: float | None = None
     integer: bool = False
+
+    # ``default=None`` on a number argument: it may be left out, and then reaches the function as NaN
+    # (the function's docstring says what that means, e.g. no terminal value)
 
     @property
     def optional(self) -> bool:
@@ -125,6 +129,21 @@ def to_grid(value: Any, name: str) -> np.ndarray:
     if arr.size == 0:
         raise ArgumentError(f"{name} is an empty range")
     return arr
+
+
+def blank_cells(value: Any, arg: Arg) -> np.ndarray:
+    """Flat mask of the empty cells of a range (nothing, or blank text)."""
+    grid = to_grid(value, arg.name)
+    if grid.dtype.kind in "fiub":  # numbers only: nothing is blank
+        return np.zeros(grid.size, dtype=bool)
+    return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in grid.flat], dtype=bool)
+
+
+def flat_errors(parsed: Values) -> np.ndarray:
+    """The message of each element, flat (None where it was fine)."""
+    if parsed.errors is None:
+        return np.full(parsed.values.size, None, dtype=object)
+    return parsed.errors.ravel()
 
 
 def _tighten(arr: np.ndarray) -> np.ndarray:

@@ -7,7 +7,16 @@ from dataclasses import replace
 import numpy as np
 
 from xlmodel.core import colocation
-from xlmodel.excel.args import Arg, Values, one_value, parse_numbers, shape_text, to_grid
+from xlmodel.excel.args import (
+    Arg,
+    Values,
+    blank_cells,
+    flat_errors,
+    one_value,
+    parse_numbers,
+    shape_text,
+    to_grid,
+)
 from xlmodel.excel.errors import ArgumentError, CellError
 from xlmodel.excel.readers import day_text, parse_dates
 from xlmodel.excel.registry import ExcelFunction, register
@@ -56,11 +65,12 @@ def _blocks(rfs_value, mw_value) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             f"rfs_dates has {dates.values.size} cells but mw_blocks has {mw.values.size}: "
             "give one MW figure per RFS date"
         )
-    blank_date = _blank(rfs_value, RFS)
-    blank_mw = _blank(mw_value, BLOCKS)
+    blank_date = blank_cells(rfs_value, RFS)
+    blank_mw = blank_cells(mw_value, BLOCKS)
     keep = ~(blank_date & blank_mw)
-    date_errors, mw_errors = _flat_errors(dates), _flat_errors(mw)
-    for i in np.flatnonzero(keep):
+    date_errors, mw_errors = flat_errors(dates), flat_errors(mw)
+    bad = keep & (blank_date | blank_mw | np.not_equal(date_errors, None) | np.not_equal(mw_errors, None))
+    for i in np.flatnonzero(bad)[:1]:  # the first bad block is named
         if blank_date[i]:
             raise ArgumentError(f"rfs_dates is empty for block {i + 1}, which has {mw.values.flat[i]:g} MW")
         if blank_mw[i]:
@@ -68,18 +78,6 @@ def _blocks(rfs_value, mw_value) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if date_errors[i] is not None or mw_errors[i] is not None:
             raise ArgumentError(f"{date_errors[i] or mw_errors[i]} (block {i + 1})")
     return dates.values.ravel()[keep], mw.values.ravel()[keep], keep
-
-
-def _blank(value, arg: Arg) -> np.ndarray:
-    """Flat mask of the empty cells of a range."""
-    grid = to_grid(value, arg.name)
-    return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in grid.flat], dtype=bool)
-
-
-def _flat_errors(parsed: Values) -> np.ndarray:
-    if parsed.errors is None:
-        return np.full(parsed.values.size, None, dtype=object)
-    return parsed.errors.ravel()
 
 
 def _with_errors(result: np.ndarray, errors: np.ndarray | None) -> np.ndarray:
@@ -115,15 +113,15 @@ def _rates(value, keep: np.ndarray) -> np.ndarray:
     """One rate for every block, or one per block; a rate on a skipped (blank) schedule row may be blank."""
     per_block = to_grid(value, RATE_ARG.name).size != 1
     rates = parse_numbers(value, replace(RATE_ARG, kind="number", ge=0), empty=0.0 if per_block else None)
-    flat, errors = rates.values.ravel(), _flat_errors(rates)
+    flat, errors = rates.values.ravel(), flat_errors(rates)
     if not per_block:
         return np.full(int(keep.sum()), flat[0])
     if flat.size != keep.size:
         raise ArgumentError(
             f"usd_per_kw_month has {flat.size} cells: give one rate, or one per block ({keep.size})"
         )
-    blank = _blank(value, RATE_ARG)
-    for i in np.flatnonzero(keep):
+    blank = blank_cells(value, RATE_ARG)
+    for i in np.flatnonzero(keep & (blank | np.not_equal(errors, None)))[:1]:  # the first bad rate is named
         if blank[i]:
             raise ArgumentError(f"usd_per_kw_month is empty for block {i + 1}, which has an RFS date and MW")
         if errors[i] is not None:
@@ -184,7 +182,7 @@ BASIS = {"it": "IT", "critical it": "IT", "gross": "gross", "utility": "gross"}
 
 def _peer_column(value, name: str, keep: np.ndarray, **rule) -> np.ndarray:
     parsed = parse_numbers(value, Arg(name, "", "", **rule), empty=0.0)
-    errors = _flat_errors(parsed)
+    errors = flat_errors(parsed)
     for i in np.flatnonzero(keep):
         if errors[i] is not None:
             raise ArgumentError(f"{errors[i]} (contract {i + 1})")
@@ -199,7 +197,7 @@ def _peer_table(operators, tenants, mw_value, basis, term_value, tcv_value, rati
     for name, col in columns:
         if col.size != n:
             raise ArgumentError(f"{name} has {col.size} cells but operators has {n}: give one per contract")
-    keep = (ops != "") | (ten != "") | (bas != "") | ~_blank(mw_value, PEER_ARGS[2])
+    keep = (ops != "") | (ten != "") | (bas != "") | ~blank_cells(mw_value, PEER_ARGS[2])
     mw = _peer_column(mw_value, "mw", keep, gt=0)
     term = _peer_column(term_value, "term_years", keep, gt=0)
     tcv = _peer_column(tcv_value, "total_value_usd", keep, ge=0)

@@ -1,4 +1,4 @@
-"""Readers for the argument kinds that are not plain numbers: dates, text and raw ranges.
+"""Readers for the argument kinds that are not plain numbers: dates, text, TRUE/FALSE and raw ranges.
 
 Dates arrive as Excel serial numbers (classic xlwings with plain values, Office.js,
 the headless engine), as ``datetime``/``date`` objects (classic xlwings with date
@@ -29,16 +29,24 @@ def parse(arg: Arg, value: Any) -> Any:
         return parse_text(value, arg)
     if arg.kind == "raw":
         return to_grid(value, arg.name)
+    if arg.kind == "flag":
+        return parse_flags(value, arg)
     raise ValueError(f"unknown argument kind {arg.kind!r} for {arg.name}")
 
 
 def parse_dates(value: Any, arg: Arg, allow_empty: bool = False) -> Values:
     """Every element as whole days since 1970-01-01 (``Values.values`` is ``int64``)."""
     grid = to_grid(value, arg.name)
+    if grid.dtype.kind == "f" and _serials_in_range(grid):  # a range of serial numbers: no per-cell reading
+        return Values(np.floor(grid).astype(np.int64) - EXCEL_EPOCH_OFFSET)
     days, errors = read_elements(grid, arg, lambda item: _day(item, allow_empty), np.int64)
     if errors is not None and grid.size == 1:
         raise ArgumentError(errors.flat[0])
     return Values(days, errors)
+
+
+def _serials_in_range(grid: np.ndarray) -> bool:
+    return bool(np.all((grid >= FIRST_RELIABLE_SERIAL) & (grid <= LAST_SERIAL)))  # NaN fails both
 
 
 def _day(item: Any, allow_empty: bool) -> tuple[int, str | None]:
@@ -83,3 +91,26 @@ def parse_text(value: Any, arg: Arg) -> np.ndarray:
         else:
             out[idx] = str(item).strip()
     return out
+
+
+FLAG_TEXT = {"TRUE": 1.0, "FALSE": 0.0}
+
+
+def parse_flags(value: Any, arg: Arg) -> Values:
+    """TRUE/FALSE as 1.0/0.0, element by element; 1 and 0 (and the text TRUE/FALSE) are read too."""
+    grid = to_grid(value, arg.name)
+    values, errors = read_elements(grid, arg, _flag, float)
+    if errors is not None and grid.size == 1:
+        raise ArgumentError(errors.flat[0])
+    return Values(values, errors)
+
+
+def _flag(item: Any) -> tuple[float, str | None]:
+    if isinstance(item, (bool, np.bool_)):
+        return float(item), None
+    if isinstance(item, (int, float, np.integer, np.floating)) and float(item) in (0.0, 1.0):
+        return float(item), None
+    if isinstance(item, str) and item.strip().upper() in FLAG_TEXT:
+        return FLAG_TEXT[item.strip().upper()], None
+    shown = f"text '{item.strip()[:30]}'" if isinstance(item, str) else "nothing" if item is None else str(item)
+    return 0.0, f"must be TRUE or FALSE, got {shown}"

@@ -8,7 +8,7 @@ from xlmodel.excel.registry import ExcelFunction, functions
 
 def _arg_line(a: Arg) -> str:
     rule = f"; {a.rule}" if a.rule else ""
-    default = f"; optional, default {a.default}" if a.optional else ""
+    default = "" if not a.optional else "; optional" if a.default is None else f"; optional, default {a.default}"
     return f"- `{a.name}` [{a.unit}]: {a.help}{rule}{default}"
 
 

@@ -49,7 +49,8 @@ class ExcelFunction:
 
     @property
     def signature(self) -> str:
-        parts = [a.name if not a.optional else f"[{a.name}={a.default}]" for a in self.args]
+        parts = [a.name if not a.optional else f"[{a.name}]" if a.default is None else f"[{a.name}={a.default}]"
+                 for a in self.args]
         return f"{self.name}({', '.join(parts)})"
 
     @property
@@ -99,6 +100,9 @@ class ExcelFunction:
             if _omitted(value):
                 if not arg.optional:
                     raise ArgumentError(f"{arg.name} is required ({arg.unit}: {arg.help})")
+                if arg.default is None and arg.kind in NUMBER_KINDS:
+                    parsed.append(Values(np.full((1, 1), np.nan)))  # left out: the function says what NaN means
+                    continue
                 value = arg.default
             parsed.append(_parse(arg, value, parsed, self.args))
         return parsed
@@ -127,20 +131,29 @@ def _parse(arg: Arg, value: Any, earlier: list[Any], args: tuple[Arg, ...]) -> A
 
 
 def _run_elementwise(fn: ExcelFunction, parsed: list[Values]) -> np.ndarray:
+    return broadcast_call(fn.name, fn.args, parsed, fn.impl)
+
+
+def broadcast_call(name: str, args: tuple[Arg, ...], parsed: list[Values], compute: Callable[..., Any]) -> np.ndarray:
+    """``compute`` on the values of arguments that broadcast like Excel lifts its built-ins.
+
+    The result has the broadcast shape; a bad element of an argument, or a result that is
+    not finite, makes only its own cell an error.
+    """
     try:
         shape = np.broadcast_shapes(*(p.shape for p in parsed))
     except ValueError:
-        sizes = ", ".join(f"{a.name} is {shape_text(p.shape)}" for a, p in zip(fn.args, parsed) if p.shape != (1, 1))
+        sizes = ", ".join(f"{a.name} is {shape_text(p.shape)}" for a, p in zip(args, parsed) if p.shape != (1, 1))
         raise ArgumentError(f"ranges cannot be lined up ({sizes}): use ranges of one shape, or single cells") from None
     with np.errstate(all="ignore"):
-        result = np.broadcast_to(fn.impl(*(p.values for p in parsed)), shape)
+        result = np.broadcast_to(compute(*(p.values for p in parsed)), shape)
     errors = _merge_errors(parsed, shape)
     bad_result = ~np.isfinite(result)
     if errors is None and not bad_result.any():
         return result
     out = result.astype(object)
     for idx in zip(*np.nonzero(bad_result)):
-        out[idx] = CellError(f"{fn.name} has no finite result for these inputs")
+        out[idx] = CellError(f"{name} has no finite result for these inputs")
     if errors is not None:
         for idx in zip(*np.nonzero(np.not_equal(errors, None))):
             out[idx] = CellError(errors[idx])

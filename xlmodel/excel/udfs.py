@@ -86,7 +86,7 @@ def _make_udf(fn: ExcelFunction):
     udf.__doc__ = f"{fn.summary} Returns {fn.returns}."
     udf.__module__ = __name__
     for a in reversed(fn.args):
-        help_text = f"{a.help} [{a.unit}]" + (f", default {a.default}" if a.optional else "")
+        help_text = f"{a.help} [{a.unit}]" + (f", default {a.default}" if a.optional and a.default is not None else "")
         udf = xw.arg(a.name, ndim=2, doc=help_text)(udf)
     return xw.func(name=fn.name, category=fn.category)(udf)
 

@@ -1,1 +1,210 @@
-"""Valuation as Excel functions (``VAL_*``)."""
+"""Valuation as Excel functions (``VAL_*``): dilution, lease and mining value, the sum of the parts,
+and what the market pays per contracted MW."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from xlmodel.core import valuation
+from xlmodel.excel.args import Arg, Values, blank_cells, flat_errors, one_value, parse_numbers, to_grid
+from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, _blocks, _rates
+from xlmodel.excel.errors import ArgumentError
+from xlmodel.excel.mining import EFFICIENCY, FEES_OPT, FLEET, NETWORK, POOL_FEE, POWER, PRICE
+from xlmodel.excel.registry import ExcelFunction, broadcast_call, register
+
+CATEGORY = "xlmodel valuation"
+
+BASIC = Arg("basic_shares", "shares", "Basic shares outstanding", ge=0)
+SHARE_PRICE = Arg("share_price_usd", "USD/share", "Share price; a range gives one result per price", gt=0)
+COUNTS = Arg("instrument_counts", "shares", "Options, warrants and RSUs: shares of each tranche, one row per tranche",
+             kind="raw", default=None)
+STRIKES = Arg("strikes_usd", "USD/share", "Strike of each tranche (0 for an RSU), one per count", kind="raw",
+              default=None)
+PRINCIPALS = Arg("convert_principals_usd", "USD", "Principal of each convertible note", kind="raw", default=None)
+CONVERSIONS = Arg("conversion_prices_usd", "USD/share", "Conversion price of each note, one per principal",
+                  kind="raw", default=None)
+
+
+def _column(value, arg: Arg, keep: np.ndarray, **rule) -> np.ndarray:
+    """The kept rows of one column of a paired list, the first bad one refused with its row."""
+    parsed = parse_numbers(value, Arg(arg.name, arg.unit, arg.help, **rule), empty=0.0)
+    errors = flat_errors(parsed)
+    for i in np.flatnonzero(keep & np.not_equal(errors, None)):
+        raise ArgumentError(f"{errors[i]} (row {i + 1})")
+    return parsed.values.ravel()[keep]
+
+
+def _paired(first, second, first_rule: dict, second_rule: dict, row: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two same-length lists (counts and strikes, principals and prices), one ``row`` each; rows blank in
+    both are skipped."""
+    (value_a, arg_a), (value_b, arg_b) = first, second
+    given_a, given_b = not _left_out(value_a), not _left_out(value_b)
+    if not given_a and not given_b:
+        return np.empty(0), np.empty(0)
+    if given_a != given_b:
+        missing, given = (arg_b, arg_a) if given_a else (arg_a, arg_b)
+        raise ArgumentError(f"{missing.name} is required with {given.name}: give one per {row}")
+    size_a, size_b = to_grid(value_a, arg_a.name).size, to_grid(value_b, arg_b.name).size
+    if size_a != size_b:
+        raise ArgumentError(f"{arg_a.name} has {size_a} cells but {arg_b.name} has {size_b}: "
+                            f"give one of each per {row}")
+    blank_a, blank_b = blank_cells(value_a, arg_a), blank_cells(value_b, arg_b)
+    for i in np.flatnonzero(blank_a != blank_b):
+        empty = arg_a if blank_a[i] else arg_b
+        raise ArgumentError(f"{empty.name} is empty for {row} {i + 1}, which has "
+                            f"{(arg_b if blank_a[i] else arg_a).name}")
+    keep = ~blank_a
+    return _column(value_a, arg_a, keep, **first_rule), _column(value_b, arg_b, keep, **second_rule)
+
+
+def _left_out(value) -> bool:
+    grid = to_grid(value, "value")
+    return grid.size == 1 and (grid.flat[0] is None or (isinstance(grid.flat[0], str) and not grid.flat[0].strip()))
+
+
+def _diluted_shares(basic: Values, price: Values, counts, strikes, principals, conversions) -> np.ndarray:
+    tranches = _paired((counts, COUNTS), (strikes, STRIKES), {"ge": 0}, {"ge": 0}, "tranche")
+    notes = _paired((principals, PRINCIPALS), (conversions, CONVERSIONS), {"ge": 0}, {"gt": 0}, "note")
+    return broadcast_call("VAL_DILUTED_SHARES", (BASIC, SHARE_PRICE), [basic, price],
+                          lambda b, p: valuation.diluted_shares(b, p, *tranches, *notes))
+
+
+register(ExcelFunction(
+    "VAL_DILUTED_SHARES",
+    "Fully diluted shares: treasury stock method for options, warrants and RSUs; if-converted for notes in the money.",
+    "shares", (BASIC, SHARE_PRICE, COUNTS, STRIKES, PRINCIPALS, CONVERSIONS), _diluted_shares, CATEGORY,
+    elementwise=False))
+
+MARGIN = Arg("noi_margin", "fraction", "NOI as a share of rent (80-85% modified gross, 90%+ NNN)", ge=0, le=1)
+DISCOUNT = Arg("discount_rate", "fraction per year", "Annual effective discount rate, e.g. 0.08", gt=-1)
+TERM = Arg("term_years", "years", "Initial lease term: one for all blocks, or one per block", kind="raw")
+VALUATION_DATE = Arg("valuation_date", "date", "The day the value is measured at; NOI before it does not count",
+                     kind="dates")
+CAP_RATE = Arg("terminal_cap_rate", "fraction per year",
+               "Cap rate of the re-lease value at each term end; left out, no terminal value", gt=0, default=None)
+CAPEX = Arg("remaining_capex_usd", "USD", "Build capex still to spend, subtracted undiscounted", kind="one", ge=0,
+            default=0.0)
+MAX_TERM_YEARS = 100
+
+
+def _terms(value, keep: np.ndarray) -> np.ndarray:
+    """One term for every block, or one per block: whole years from 1."""
+    rule = {"ge": 1, "le": MAX_TERM_YEARS, "integer": True}
+    grid = to_grid(value, TERM.name)
+    if grid.size == 1:
+        return np.full(int(keep.sum()), one_value(parse_numbers(value, replace(TERM, kind="number", **rule)), TERM))
+    if grid.size != keep.size:
+        raise ArgumentError(f"term_years has {grid.size} cells: give one term, or one per block ({keep.size})")
+    return _column(value, TERM, keep, **rule)
+
+
+def _lease_npv(rfs_value, mw_value, rate_value, margin: Values, discount: Values, term_value,
+               valuation_date: Values, escalator: Values, cap: Values, capex: Values) -> np.ndarray:
+    rfs, mw, keep = _blocks(rfs_value, mw_value)
+    if rfs.size == 0:
+        raise ArgumentError("rfs_dates holds no block: give at least one RFS date with its MW")
+    leases = valuation.lease_years(rfs.astype("datetime64[D]"), mw, _rates(rate_value, keep), _terms(term_value, keep),
+                                   one_value(escalator, ESCALATOR))
+    day = np.datetime64(int(one_value(valuation_date, VALUATION_DATE)), "D")
+    if day > leases.last_term_end:
+        raise ArgumentError(f"valuation_date {day} is after every block's term end (the last ends "
+                            f"{leases.last_term_end}): no lease cash flow is left to value")
+    spend = one_value(capex, CAPEX)
+    return broadcast_call("VAL_LEASE_NPV", (MARGIN, DISCOUNT, CAP_RATE), [margin, discount, cap],
+                          lambda m, r, c: valuation.lease_npv(leases, m, r, day, c, spend))
+
+
+register(ExcelFunction(
+    "VAL_LEASE_NPV",
+    "Value today of contracted lease NOI (rent by COLO_REVENUE_SCHEDULE's rule to each term end, discounted like "
+    "XNPV), plus an optional re-lease value at a cap rate, less capex still to spend.",
+    "USD (a grid when rates and margins are a column and a row)",
+    (RFS, replace(RFS, name="mw_blocks", unit="MW", help="MW of each block, one per RFS date"), RATE_ARG, MARGIN,
+     DISCOUNT, TERM, VALUATION_DATE, ESCALATOR, CAP_RATE, CAPEX),
+    _lease_npv, CATEGORY, elementwise=False))
+
+YEARS = Arg("years", "years", "Horizon; rounded to whole months (at least one)", gt=0, le=50)
+CURTAIL = Arg("curtail", "TRUE/FALSE", "Switch the fleet off in a month whose margin would be negative", kind="flag",
+              default=True)
+
+
+def _growth(name: str, what: str) -> Arg:
+    return Arg(name, "fraction per year", f"Annual compounding growth of {what}, e.g. 0.3", gt=-1, default=0.0)
+
+
+register(ExcelFunction(
+    "VAL_MINING_NPV",
+    "Value today of a fleet's monthly mining margin: BTC mined (halvings from block_height) at a growing price, "
+    "less power, curtailed when negative, less other cost.",
+    "USD",
+    (FLEET, EFFICIENCY, POWER, PRICE, NETWORK, YEARS, DISCOUNT,
+     _growth("btc_price_growth_per_year", "the BTC price"), _growth("network_growth_per_year", "the network hashrate"),
+     FEES_OPT,
+     Arg("block_height", "blocks", "Height of the next block: the subsidy follows the halvings; left out, 3.125 BTC",
+         ge=0, integer=True, default=None),
+     Arg("other_cost_usd_per_year", "USD/year", "Other cash cost, paid whether the fleet runs or not", ge=0,
+         default=0.0),
+     CURTAIL, POOL_FEE),
+    valuation.mining_npv, CATEGORY))
+
+PART_NAMES = Arg("part_names", "text", "Name of each part: contracted leases, pipeline, mining, ...", kind="text")
+PART_VALUES = Arg("part_values_usd", "USD", "Value of each part, one per name", kind="raw")
+NET_DEBT = Arg("net_debt_usd", "USD", "Debt less cash; negative for net cash", kind="one")
+DILUTED = Arg("diluted_shares", "shares", "Fully diluted shares (VAL_DILUTED_SHARES)", kind="one", gt=0)
+BTC_HELD = Arg("btc_held", "BTC", "Bitcoin on the balance sheet", kind="one", ge=0, default=0.0)
+BTC_PRICE = replace(PRICE, kind="one", help="BTC price for the holdings; needed when btc_held > 0", default=None)
+SOTP_ROWS = ("btc_holdings", "net_debt", "equity_value", "diluted_shares", "value_per_share")
+
+
+def _parts(names: np.ndarray, values) -> list[tuple[str, float]]:
+    flat_names = names.ravel()
+    grid = to_grid(values, PART_VALUES.name)
+    if grid.size != flat_names.size:
+        raise ArgumentError(f"part_names has {flat_names.size} cells but part_values_usd has {grid.size}: "
+                            "give one value per name")
+    parsed = parse_numbers(values, replace(PART_VALUES, kind="number"), empty=0.0)
+    blank, errors = blank_cells(values, PART_VALUES), flat_errors(parsed)
+    parts, seen = [], set()
+    for i, (name, value) in enumerate(zip(flat_names, parsed.values.ravel())):
+        if not name:
+            if not blank[i]:
+                raise ArgumentError(f"part_values_usd has a value in row {i + 1} but part_names is empty there")
+            continue
+        if blank[i]:
+            raise ArgumentError(f"part_values_usd is empty for '{name}': type 0 to value it at nothing")
+        if errors[i] is not None:
+            raise ArgumentError(f"{errors[i]} ('{name}')")
+        if name in seen or name in SOTP_ROWS:
+            raise ArgumentError(f"part_names has '{name}' " + ("twice" if name in seen else "which VAL_SOTP adds itself"))
+        seen.add(name)
+        parts.append((name, float(value)))
+    return parts
+
+
+def _sotp(names: np.ndarray, values, net_debt: Values, diluted: Values, held: Values, price: Values) -> np.ndarray:
+    parts = _parts(names, values)
+    btc, btc_price = one_value(held, BTC_HELD), one_value(price, BTC_PRICE)
+    if btc > 0 and np.isnan(btc_price):
+        raise ArgumentError("btc_price_usd is required when btc_held is given")
+    totals = valuation.sotp([v for _, v in parts], one_value(net_debt, NET_DEBT), one_value(diluted, DILUTED),
+                            btc, 0.0 if np.isnan(btc_price) else btc_price)
+    return np.array([[name, value] for name, value in parts] + [[k, totals[k]] for k in SOTP_ROWS], dtype=object)
+
+
+register(ExcelFunction(
+    "VAL_SOTP",
+    "Sum of the parts: each part, bitcoin held, net debt, equity value, diluted shares and value per share.",
+    "table: key, value (USD; shares; USD/share)",
+    (PART_NAMES, PART_VALUES, NET_DEBT, DILUTED, BTC_HELD, BTC_PRICE), _sotp, CATEGORY, elementwise=False))
+
+register(ExcelFunction(
+    "VAL_IMPLIED_USD_PER_MW",
+    "Enterprise value the market pays per contracted MW: (price * shares + net debt - other values) / MW.",
+    "USD per MW",
+    (SHARE_PRICE, replace(DILUTED, kind="number"), replace(NET_DEBT, kind="number"),
+     Arg("other_values_usd", "USD", "Everything valued separately: mining, bitcoin held, pipeline, ..."),
+     Arg("contracted_mw", "MW", "Contracted MW, on the basis you compare (critical IT or gross)", gt=0)),
+    valuation.implied_usd_per_mw, CATEGORY))
+
