@@ -4,7 +4,8 @@ Field mapping (provider -> xlmodel):
 - ``submissions/CIK##########.json``: ``fiscalYearEnd`` ("1231", "0630", ...) and the columnar
   ``filings.recent`` (parallel arrays ``accessionNumber, filingDate, reportDate, form,
   primaryDocument``) -> the 10-Q/10-K filings, for provenance and filing URLs.
-- ``api/xbrl/companyfacts/CIK##########.json``: ``facts.us-gaap.<Concept>.units.USD[]`` with
+- ``api/xbrl/companyfacts/CIK##########.json``: the capital-structure instants (``xlmodel.data.capital``) and
+  ``facts.us-gaap.<Concept>.units.USD[]`` with
   ``start, end, val, accn, form, filed`` -> one value per fiscal quarter and bridge key. Three-month
   facts are used as they are; Q4 is never a fact of its own, so it is the full-year fact minus the
   nine-month year-to-date fact of the same fiscal year. Concepts are tried in order per period and
@@ -18,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from xlmodel.data import segments, statement_lines, xbrl
+from xlmodel.data import capital, segments, statement_lines, xbrl
 from xlmodel.data.concepts import CONCEPTS
 from xlmodel.data.http import Fetcher, SourceError
 from xlmodel.data.quarters import Fact, fiscal_labels, quarterly
@@ -162,11 +163,16 @@ def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
     sub_path, facts_path = f"submissions/{padded(cik)}.json", f"api/xbrl/companyfacts/{padded(cik)}.json"
     fye_month, filings = parse_submissions(data.json(sub_path), f"sec {sub_path}")
     rules = segments.mapping(ticker)
+    where = f"sec {facts_path}"
     try:
-        facts, provenance = company_facts(ticker, cik, data.json(facts_path), fye_month, filings, archives_url,
-                                          f"sec {facts_path}", retrieved)
+        payload = data.json(facts_path)
+        facts, provenance = company_facts(ticker, cik, payload, fye_month, filings, archives_url, where, retrieved)
         if not facts:
-            raise SourceError(f"sec {facts_path}: no quarterly facts for any bridge concept")
+            raise SourceError(f"{where}: no quarterly facts for any bridge concept")
+        docs = {f.accession: f for f in filings}
+        lines, line_provenance = capital.capital_facts(
+            ticker, payload, rules.capital, lambda accession: filing_url(archives_url, cik, accession,
+                                                                         docs.get(accession)), where, retrieved)
     except SourceError as exc:
         if rules.covered:
             raise
@@ -176,6 +182,7 @@ def fetch_company(data: Fetcher, archives_url: str, ticker: str, retrieved: str,
         have = {by_period(f) for f in from_instances}  # a filing's own line wins over companyfacts'
         facts = sorted([f for f in facts if by_period(f) not in have] + from_instances, key=by_period)
         provenance += instance_provenance
+    facts, provenance = sorted(facts + lines, key=by_period), provenance + line_provenance
     head = Provenance(Table.COMPANY, ticker, PROVIDER, data.url(facts_path), retrieved, Status.OK, len(facts),
                       f"{len(filings)} 10-Q/10-K filings listed; fiscal year ends month {fye_month}")
     return Records(Table.COMPANY, facts=facts, provenance=[head, *provenance])

@@ -42,6 +42,7 @@ class Mapping:
     consolidated: dict[str, dict] = field(default_factory=dict)  # concept -> {"key", "balance"}
     coverage: str = ""  # what refresh covers for the company (forms filed), in the analyst's words
     covered: bool = True  # False: its filings (40-F/6-K) hold no quarterly us-gaap facts to read
+    capital: dict[str, list[str]] = field(default_factory=dict)  # capital line -> concepts (capital.py's defaults)
 
 
 @cache
@@ -53,7 +54,7 @@ def mapping(ticker: str) -> Mapping:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Mapping(ticker.upper(), data.get("members", {}), tuple(data.get("axes", DEFAULT_AXES)),
                    f"xlmodel/data/mappings/{ticker.lower()}.json", data.get("consolidated", {}),
-                   data.get("coverage", ""), data.get("covered", True))
+                   data.get("coverage", ""), data.get("covered", True), data.get("capital_structure", {}))
 
 
 def segment_of(member: str, rules: Mapping) -> str | None:
