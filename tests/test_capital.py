@@ -8,9 +8,11 @@ coin count whose unit the filer names (``pure`` or ``bitcoin``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from xlmodel.data import capital, segments
+from xlmodel.data import capital, embedded, segments
 from xlmodel.data.http import SourceError
 
 Q2, Q3, EIGHT_K = "0001628280-25-037000", "0001628280-25-046300", "0001628280-25-050000"
@@ -105,3 +107,32 @@ def test_a_bad_value_fails_the_source_with_one_line(val, message):
         _instant("2025-09-30", val, Q3, "10-Q", "2025-10-24")]}}}}}
     with pytest.raises(SourceError, match=message):
         _lines(payload)
+
+
+# --- the embedded capital structure ---------------------------------------------------------------
+
+@pytest.mark.parametrize("ticker", embedded.tickers())
+def test_every_embedded_capital_figure_names_its_address_document_and_date(ticker):
+    for item in [*embedded.capital_lines(ticker), *embedded.instruments(ticker), *embedded.contracts(ticker)]:
+        assert item.url.startswith("http") and " " not in item.url, (ticker, item)
+        assert item.document and item.quote_type, (ticker, item)
+    for line in embedded.capital_lines(ticker):
+        assert line.key in capital.LINES and line.unit == capital.LINES[line.key].unit, line
+        assert dt.date.fromisoformat(line.as_of) and line.value >= 0
+    assert len({line.key for line in embedded.capital_lines(ticker)}) == len(embedded.capital_lines(ticker))
+    for i in embedded.instruments(ticker):
+        share_based = i.count is not None and i.strike_usd is not None
+        note = i.principal_usd is not None and i.conversion_price_usd is not None and i.conversion_price_usd > 0
+        assert share_based or note or "not" in i.note.lower(), i  # what is not counted says why
+    for c in embedded.contracts(ticker):
+        assert c.basis in ("IT", "gross") and c.mw > 0, c
+
+
+def test_embedded_capital_lines_reach_data_company_as_of_their_own_date():
+    facts = {f.key: f for f in embedded.company_facts("RIOT") if f.key.startswith("capital.")}
+    shares = facts["capital.shares_outstanding"]
+    assert (shares.value, shares.period_end, shares.calendar_quarter, shares.unit) == (
+        371_807_186, "2025-10-29", "2025-Q4", "shares")
+    assert shares.form.startswith("third_party_quoting_company: ") and shares.url.startswith("https://www.stocktitan.net/")
+    debt = facts["capital.debt"]
+    assert debt.value == 725_000_000 and debt.form.startswith("derived: 0.75% converts 2030 525,000,000")

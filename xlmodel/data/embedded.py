@@ -1,4 +1,9 @@
-"""The embedded, sourced dataset shipped as package data (works offline)."""
+"""The embedded, sourced dataset shipped as package data (works offline).
+
+Per company (``companies/<ticker>.json``): reported quarters in the bridge vocabulary, and its
+capital structure: one line per key (shares, cash, debt, bitcoin held) with its date, the
+dilutive instruments and the HPC contracts, each figure with the address it was read from.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +57,68 @@ def _company(ticker: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class CapitalLine:
+    """One capital-structure figure (``capital.shares_outstanding``, ``capital.cash``, ...) as of a date."""
+
+    key: str
+    value: float
+    unit: str
+    as_of: str
+    url: str
+    document: str
+    quote_type: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A dilutive instrument: options, warrants or RSUs (count and strike) or a convertible note
+    (principal and conversion price). A count or strike left None was not found: not counted."""
+
+    ticker: str
+    name: str
+    kind: str
+    count: float | None
+    strike_usd: float | None
+    principal_usd: float | None
+    conversion_price_usd: float | None
+    as_of: str
+    url: str
+    document: str
+    quote_type: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A signed HPC colocation lease: MW on its basis (critical IT or gross), term and total value."""
+
+    ticker: str
+    tenant: str
+    mw: float
+    basis: str | None
+    term_years: float | None
+    total_value_usd: float | None
+    as_of: str
+    url: str
+    document: str
+    quote_type: str
+    note: str = ""
+
+
+def capital_lines(ticker: str) -> list[CapitalLine]:
+    return [CapitalLine(**line) for line in _company(ticker).get("capital", {}).get("lines", [])]
+
+
+def instruments(ticker: str) -> list[Instrument]:
+    return [Instrument(ticker.upper(), **i) for i in _company(ticker).get("capital", {}).get("instruments", [])]
+
+
+def contracts(ticker: str) -> list[Contract]:
+    return [Contract(ticker.upper(), **c) for c in _company(ticker).get("capital", {}).get("contracts", [])]
+
+
 def company_quarters(ticker: str) -> list[Quarter]:
     """The company's embedded quarters, oldest first."""
     return [
@@ -66,7 +133,7 @@ def company_name(ticker: str) -> str:
 
 
 def tickers() -> tuple[str, ...]:
-    """The tickers with embedded quarters, in file-name order."""
+    """The tickers with embedded data, in file-name order."""
     folder = resources.files("xlmodel.data") / "companies"
     return tuple(sorted(f.name[:-5].upper() for f in folder.iterdir() if f.name.endswith(".json")))
 
@@ -76,7 +143,8 @@ def company_facts(ticker: str) -> list[CompanyFact]:
 
     The form says what each figure was read from (a results release, or the segment note
     of a 10-Q or 10-K); the url where. A period is named for its fiscal quarter ("Q1-26"
-    is IREN's July-September 2025) and placed on the calendar quarter of its end date.
+    is IREN's July-September 2025) and placed on the calendar quarter of its end date. The
+    capital-structure lines follow, each dated as of its own date.
     """
     facts = []
     for q in company_quarters(ticker):
@@ -85,4 +153,8 @@ def company_facts(ticker: str) -> list[CompanyFact]:
             source = q.source_of(key)
             facts.append(CompanyFact(ticker.upper(), fiscal_year, q.period[:2], q.calendar_quarter, "",
                                      q.period_end, key, value, "USD", "", "", "", source.form, "", source.url))
+    for line in capital_lines(ticker):  # as of its own date; the form column says what it was read from
+        facts.append(CompanyFact(ticker.upper(), "", "", quarters.calendar_quarter(dt.date.fromisoformat(line.as_of)),
+                                 "", line.as_of, line.key, float(line.value), line.unit, "", "", "",
+                                 f"{line.quote_type}: {line.document}", "", line.url))
     return facts

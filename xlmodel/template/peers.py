@@ -12,6 +12,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
+from xlmodel.data.capital import LINES as CAPITAL_LINES
 from xlmodel.data.embedded import company_quarters
 from xlmodel.data.segments import mapping
 from xlmodel.template.colocation import PEER_CONTRACTS
@@ -27,6 +28,8 @@ OPERATOR_TICKER = {"Core Scientific": "CORZ", "Applied Digital": "APLD", "TeraWu
 QUARTERS_SHOWN = 4
 TABLE_FIRST = 6  # header row of the reported table (0-based)
 NOT_YET = "refresh to fill"
+# a reported row, not a capital-structure line (spelled out: formualizer 0.13 does not lift LEFT over an array)
+NOT_CAPITAL = "*".join(f'(company_key<>"{key}")' for key in CAPITAL_LINES)
 NOT_COVERED = "not in SEC refresh (40-F/6-K): type its quarters into Data_Company"
 
 # (header, number format, what the cell holds): the reported table's columns after ticker, company, quarter
@@ -93,7 +96,7 @@ def _cell(key: str, r: int, missing: str = NOT_YET) -> str:
     if key == "margin":
         return f'=IF(OR({col["gross_profit"]}{r}="",{revenue}=0),"",{col["gross_profit"]}{r}/{revenue})'
     if key == "url":  # a one-cell array formula: MATCH over a product of conditions in every Excel
-        rows = f"(company_ticker={t})*(company_quarter={q})"
+        rows = f"(company_ticker={t})*(company_quarter={q})*{NOT_CAPITAL}"
         return (f'{{=IFERROR(INDEX(company_url,MATCH(1,{rows}*(company_key="reported.revenue"),0)),'
                 f'IFERROR(INDEX(company_url,MATCH(1,{rows},0)),"{missing}"))}}')
     return "=" + company_value(t, q, f'"{key}"')
