@@ -80,6 +80,21 @@ SAMPLE.update({  # valuation (figures of the kind docs/valuation.md collects)
     "contracted_mw": 590,
 })
 
+# scenarios (SCN_*): few paths keep the generic bad-input tests quick; 120 daily closes hold 3 model months
+SAMPLE.update({
+    "annual_volatility": 0.5,
+    "months": 12,
+    "paths": 1_000,
+    "seed": 7,
+    "annual_drift": 0.0,
+    "percentiles": [[5, 50, 95]],
+    "price_history_usd": [[60_000 * 1.002**day * (1.03 if day % 7 == 3 else 1.0)] for day in range(120)],
+    "hashrate_volatility": 0.2,
+    "correlation": 0.3,
+    "slip_months_mean": 3,
+    "slip_months_sd": 2,
+})
+
 # where one argument name means a range in one function and a cell in another
 SAMPLE_BY_FUNCTION = {
     "COLO_PEER_TABLE": {

@@ -11,7 +11,7 @@ import pytest
 from excel_samples import sample_args
 
 from xlmodel.excel import CellError, call, functions
-from xlmodel.excel.args import NUMBER_KINDS
+from xlmodel.excel.args import NUMBER_KINDS, fmt
 
 NUMBER_FUNCTIONS = [f for f in functions() if all(a.kind in NUMBER_KINDS for a in f.args)]
 
@@ -27,15 +27,16 @@ def _cases():
                 bad.append(("empty", [[None]], "is required"))
                 bad.append(("empty string", "", "is empty; a value is required"))
             if arg.gt is not None:
-                bad.append(("zero", arg.gt, f"must be > {arg.gt:g}, got {arg.gt:g}"))
-                bad.append(("negative", -5, f"must be > {arg.gt:g}, got -5"))
+                bad.append(("zero", arg.gt, f"must be > {fmt(arg.gt)}, got {fmt(arg.gt)}"))
+                bad.append(("negative", -5, f"must be > {fmt(arg.gt)}, got -5"))
             if arg.ge is not None and arg.le is None:
-                bad.append(("negative", -5, f"must be >= {arg.ge:g}, got -5"))
+                bad.append(("negative", -5, f"must be >= {fmt(arg.ge)}, got -5"))
             if arg.le is not None:
-                bad.append(("above range", arg.le + 0.5, f"must be between {arg.ge:g} and {arg.le:g}"))
-                bad.append(("below range", -0.5, f"must be between {arg.ge:g} and {arg.le:g}"))
-            if arg.integer:
-                bad.append(("fraction", 840_000.5, "must be a whole number, got 840000.5"))
+                bad.append(("above range", arg.le + 0.5, f"must be between {fmt(arg.ge)} and {fmt(arg.le)}"))
+                bad.append(("below range", arg.ge - 0.5, f"must be between {fmt(arg.ge)} and {fmt(arg.le)}"))
+            if arg.integer:  # a fraction inside any range the argument has
+                fraction = 840_000.5 if arg.le is None else math.floor((arg.ge + arg.le) / 2) + 0.5
+                bad.append(("fraction", fraction, f"must be a whole number, got {fmt(fraction)}"))
             for label, value, message in bad:
                 if arg.kind == "vector" and label in ("empty string",):
                     continue

@@ -94,7 +94,8 @@ def daily_rent(mw_blocks: ArrayLike, usd_per_kw_month_rate: ArrayLike) -> np.nda
     return mw * KW_PER_MW * rate * MONTHS_PER_YEAR / DAYS_PER_YEAR
 
 
-def _days(dates: ArrayLike) -> np.ndarray:
+def day_numbers(dates: ArrayLike) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64)."""
     return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
 
 
@@ -115,11 +116,11 @@ def billable_mw(rfs_dates: ArrayLike, mw_blocks: ArrayLike, as_of_dates: ArrayLi
     ndarray
         Billable MW [MW].
     """
-    rfs = _days(rfs_dates).ravel()
+    rfs = day_numbers(rfs_dates).ravel()
     mw = np.asarray(mw_blocks, dtype=float).ravel()
     order = np.argsort(rfs, kind="stable")
     cumulative = np.concatenate([[0.0], np.cumsum(mw[order])])
-    as_of = _days(as_of_dates)
+    as_of = day_numbers(as_of_dates)
     return cumulative[np.searchsorted(rfs[order], as_of, side="right")]
 
 
@@ -157,10 +158,10 @@ def revenue_schedule(
     is a block's revenue from RFS through day ``t``: daily rent
     ``MW * 1,000 * rate * 12 / 365``, times ``(1 + escalator)^k`` in the k-th year after RFS.
     """
-    rfs = _days(rfs_dates).ravel()
+    rfs = day_numbers(rfs_dates).ravel()
     daily = daily_rent(mw_blocks, usd_per_kw_month_rate)
-    ends = _days(period_ends)
-    starts = _days(period_starts).reshape(ends.shape)
+    ends = day_numbers(period_ends)
+    starts = day_numbers(period_starts).reshape(ends.shape)
     if annual_escalator == 0:  # billed days of each block in each period, times the daily rent
         first = np.maximum(starts.ravel()[None, :], rfs[:, None])
         return (daily @ np.clip(ends.ravel()[None, :] - first + 1, 0, None)).reshape(ends.shape)

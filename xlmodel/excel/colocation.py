@@ -56,7 +56,7 @@ register(ExcelFunction(
     "MW", (GROSS_MW, RATIO), colocation.critical_it_mw, CATEGORY))
 
 
-def _blocks(rfs_value, mw_value) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rfs_blocks(rfs_value, mw_value) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The RFS schedule as (days, MW, kept mask); rows blank in both columns are skipped."""
     dates = parse_dates(rfs_value, RFS, allow_empty=True)
     mw = parse_numbers(mw_value, replace(BLOCKS, kind="number", ge=0), empty=0.0)
@@ -92,7 +92,7 @@ def _with_errors(result: np.ndarray, errors: np.ndarray | None) -> np.ndarray:
 
 
 def _billable_mw(rfs_value, mw_value, as_of: Values) -> np.ndarray:
-    rfs, mw, _ = _blocks(rfs_value, mw_value)
+    rfs, mw, _ = rfs_blocks(rfs_value, mw_value)
     result = colocation.billable_mw(rfs.astype("datetime64[D]"), mw, as_of.values.astype("datetime64[D]"))
     return _with_errors(result, as_of.errors)
 
@@ -109,7 +109,7 @@ ESCALATOR = Arg("annual_escalator", "fraction per year", "Rate step on each RFS 
                 kind="one", ge=0, le=1, default=0.0)
 
 
-def _rates(value, keep: np.ndarray) -> np.ndarray:
+def block_rates(value, keep: np.ndarray) -> np.ndarray:
     """One rate for every block, or one per block; a rate on a skipped (blank) schedule row may be blank."""
     per_block = to_grid(value, RATE_ARG.name).size != 1
     rates = parse_numbers(value, replace(RATE_ARG, kind="number", ge=0), empty=0.0 if per_block else None)
@@ -129,9 +129,9 @@ def _rates(value, keep: np.ndarray) -> np.ndarray:
     return flat[keep]
 
 
-def _revenue_schedule(rfs_value, mw_value, rate_value, starts: Values, ends: Values, escalator: Values):
-    rfs, mw, keep = _blocks(rfs_value, mw_value)
-    rates = _rates(rate_value, keep)
+def periods(starts: Values, ends: Values) -> tuple[np.ndarray, np.ndarray]:
+    """Each period's first day in the shape of ``period_ends``, and a message per period that cannot
+    compute (a bad date, or an end before its start); a single bad period fails the call."""
     if starts.values.size != ends.values.size:
         raise ArgumentError(
             f"period_starts ({shape_text(starts.shape)}) and period_ends ({shape_text(ends.shape)}) "
@@ -147,6 +147,13 @@ def _revenue_schedule(rfs_value, mw_value, rate_value, starts: Values, ends: Val
                        f"before {day_text(start_days[idx])}")
     if ends.values.size == 1 and errors.flat[0] is not None:
         raise ArgumentError(errors.flat[0])
+    return start_days, errors
+
+
+def _revenue_schedule(rfs_value, mw_value, rate_value, starts: Values, ends: Values, escalator: Values):
+    rfs, mw, keep = rfs_blocks(rfs_value, mw_value)
+    rates = block_rates(rate_value, keep)
+    start_days, errors = periods(starts, ends)
     safe_start = np.where(np.equal(errors, None), start_days, ends.values)
     with np.errstate(all="ignore"):
         result = colocation.revenue_schedule(

@@ -1,1 +1,185 @@
-"""Scenarios as Excel functions (``SCN_*``)."""
+"""Scenarios as Excel functions (``SCN_*``): percentiles over simulated paths, never the paths."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from xlmodel.core import mining, scenarios
+from xlmodel.excel import colocation as colo_excel
+from xlmodel.excel import mining as mining_excel
+from xlmodel.excel.args import Arg, Values, fmt, one_value, vector
+from xlmodel.excel.errors import ArgumentError, CellError
+from xlmodel.excel.registry import ExcelFunction, register
+
+CATEGORY = "xlmodel scenarios"
+
+
+def _one(arg: Arg, **changes: Any) -> Arg:
+    return replace(arg, kind="one", **changes)
+
+
+PRICE = _one(mining_excel.PRICE, help="BTC price today")
+VOLATILITY = Arg("annual_volatility", "fraction per year",
+                 "Volatility of BTC's log returns, e.g. 0.5 for 50%; ignored with price_history_usd",
+                 kind="one", ge=0)
+MONTHS = Arg("months", "months", "Months to project; one result row each", kind="one", ge=1,
+             le=scenarios.MAX_MONTHS, integer=True)
+PATHS = Arg("paths", "paths", "Simulated paths; 10,000 is quick and steady", kind="one", ge=1,
+            le=scenarios.MAX_PATHS, integer=True)
+SEED = Arg("seed", "integer", "Random seed, a whole number >= 0: the same seed gives the same numbers",
+           kind="one", ge=0, integer=True)
+DRIFT = Arg("annual_drift", "fraction per year",
+            "Expected (mean) continuously compounded return of BTC; ignored with price_history_usd",
+            kind="one", default=0.0)
+PERCENTILES = Arg("percentiles", "percent",
+                  "Percentiles to report, each above 0 and below 100, one row or column; "
+                  "left out, 5, 25, 50, 75, 95", kind="vector", gt=0, default=None)
+HISTORY = Arg("price_history_usd", "USD",
+              f"Daily BTC closes, oldest first, at least {scenarios.MIN_HISTORY_CLOSES} (3 months): monthly "
+              "returns are then bootstrapped from it in 3-month blocks instead of drawn from GBM",
+              kind="vector", gt=0, default=None)
+
+PRICE_ARGS = (PRICE, VOLATILITY, MONTHS, PATHS, SEED, DRIFT, PERCENTILES, HISTORY)
+
+
+def _read(args: tuple[Arg, ...], parsed: list[Values]) -> list[Any]:
+    """Each argument as the core takes it: one number, a 1-D array, or None when left out.
+
+    Read in argument order, so the first bad argument is the one reported. The registry
+    hands a left-out argument without a default over as NaN, which no cell can pass.
+    """
+    out: list[Any] = []
+    for arg, value in zip(args, parsed):
+        read = one_value(value, arg) if arg.kind == "one" else vector(value, arg)
+        out.append(None if arg.default is None and np.isnan(read).all() else read)
+    return out
+
+
+def _percentiles(values: np.ndarray | None) -> np.ndarray:
+    q = np.asarray(scenarios.DEFAULT_PERCENTILES if values is None else values, dtype=float)
+    if (q >= 100).any():
+        raise ArgumentError(f"percentiles must be below 100, got {fmt(float(q[q >= 100][0]))}")
+    return q
+
+
+def _history(closes: np.ndarray | None) -> np.ndarray | None:
+    if closes is not None and closes.size < scenarios.MIN_HISTORY_CLOSES:
+        raise ArgumentError(f"price_history_usd must hold at least {scenarios.MIN_HISTORY_CLOSES} daily closes "
+                            f"(3 months), got {closes.size}")
+    return closes
+
+
+def _finite(table: np.ndarray, name: str, hint: str) -> np.ndarray:
+    if not np.isfinite(table).all():
+        raise ArgumentError(f"{name} has no finite result for these inputs: check {hint}")
+    return table
+
+
+def _with_months(table: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.arange(1, table.shape[0] + 1, dtype=float), table])
+
+
+def _btc_price(*parsed: Values) -> np.ndarray:
+    price, vol, months, paths, seed, drift, q, closes = _read(PRICE_ARGS, list(parsed))
+    q, closes = _percentiles(q), _history(closes)
+    with np.errstate(all="ignore"):
+        table = scenarios.btc_price_percentiles(price, vol, int(months), int(paths), int(seed), drift, q, closes)
+    return _with_months(_finite(table, "SCN_BTC_PRICE", "btc_price_usd, annual_volatility and annual_drift"))
+
+
+register(ExcelFunction(
+    "SCN_BTC_PRICE",
+    "Percentiles of the BTC price at each month end over simulated paths: GBM, or a 3-month block "
+    "bootstrap of a daily price history.",
+    "table: one row per month, the month number, then the price in USD at each percentile",
+    PRICE_ARGS, _btc_price, CATEGORY, elementwise=False))
+
+NO_SUBSIDY_FROM = mining.LAST_HALVING * mining.HALVING_INTERVAL_BLOCKS  # higher heights mine no subsidy either
+MARGIN_ARGS = (
+    PRICE, VOLATILITY,
+    _one(mining_excel.NETWORK, help="Network hashrate today"),
+    Arg("network_growth_per_year", "fraction per year",
+        "Expected growth of the network hashrate, e.g. 0.4 for +40% a year (the mean path)",
+        kind="one", gt=-1.0),
+    _one(mining_excel.EFFICIENCY), _one(mining_excel.POWER), MONTHS, PATHS, SEED,
+    _one(mining_excel.FEES_OPT),
+    _one(mining_excel.BLOCK_HEIGHT, default=None,
+         help="Height of the first block of month 1: the subsidy then halves on schedule; "
+              "left out, 3.125 BTC throughout"),
+    Arg("hashrate_volatility", "fraction per year", "Volatility of the network hashrate's lognormal shocks",
+        kind="one", ge=0, default=0.0),
+    Arg("correlation", "fraction", "Correlation of the hashrate shocks with the BTC price shocks",
+        kind="one", ge=-1, le=1, default=0.0),
+    PERCENTILES, HISTORY,
+)
+
+
+def _mining_margin(*parsed: Values) -> np.ndarray:
+    (price, vol, network, growth, efficiency, power, months, paths, seed, fees, height, hash_vol, rho,
+     q, closes) = _read(MARGIN_ARGS, list(parsed))
+    q, closes = _percentiles(q), _history(closes)
+    with np.errstate(all="ignore"):
+        margin, negative = scenarios.mining_margin_percentiles(
+            price, vol, network, growth, efficiency, power, int(months), int(paths), int(seed), fees,
+            None if height is None else int(min(height, NO_SUBSIDY_FROM)), hash_vol, rho, q, closes)
+    _finite(margin, "SCN_MINING_MARGIN", "btc_price_usd, annual_volatility and hashrate_volatility")
+    return _with_months(np.column_stack([margin, negative]))
+
+
+register(ExcelFunction(
+    "SCN_MINING_MARGIN",
+    "Percentiles of hashprice less hashcost at each month end over simulated BTC price and network "
+    "hashrate paths, and the share of paths with a negative margin.",
+    "table: one row per month, the month number, the margin in USD per PH/s per day at each percentile, "
+    "then the share of paths with a negative margin",
+    MARGIN_ARGS, _mining_margin, CATEGORY, elementwise=False))
+
+SLIP_MEAN = Arg("slip_months_mean", "months", "Mean delay of each block's RFS date, e.g. 3; 0 for none",
+                kind="one", ge=0, le=1_200)
+SLIP_SD = Arg("slip_months_sd", "months",
+              "Standard deviation of the delay (gamma distributed, independent per block); 0 for a fixed "
+              "delay of the mean; left out, equal to the mean (an exponential delay)",
+              kind="one", ge=0, le=1_200, default=None)
+COLO_ARGS = (
+    replace(colo_excel.RFS, help="Planned ready-for-service date of each block"),
+    colo_excel.BLOCKS, colo_excel.RATE_ARG,
+    replace(colo_excel.STARTS, help="First day of each period (inclusive); one result row each"),
+    replace(colo_excel.ENDS, help="Last day of each period (inclusive)"),
+    SLIP_MEAN, PATHS, SEED, SLIP_SD, PERCENTILES, colo_excel.ESCALATOR,
+)
+
+
+def _colo_revenue(rfs_value, mw_value, rate_value, starts: Values, ends: Values, *rest: Values) -> np.ndarray:
+    rfs, mw, keep = colo_excel.rfs_blocks(rfs_value, mw_value)
+    rates = colo_excel.block_rates(rate_value, keep)
+    first, errors = colo_excel.periods(starts, ends)
+    first, last, errors = first.ravel(), ends.values.ravel(), errors.ravel()
+    mean, paths, seed, sd, q, escalator = _read(COLO_ARGS[5:], list(rest))
+    if mean == 0 and sd not in (None, 0):
+        raise ArgumentError(f"slip_months_sd must be 0 when slip_months_mean is 0 (a delay >= 0 with mean 0 "
+                            f"is always 0), got {fmt(sd)}")
+    q = _percentiles(q)
+    ok = np.equal(errors, None)
+    with np.errstate(all="ignore"):
+        table = scenarios.colo_revenue_percentiles(
+            rfs.astype("datetime64[D]"), mw, rates, first[ok].astype("datetime64[D]"),
+            last[ok].astype("datetime64[D]"), mean, int(paths), int(seed), sd, q, escalator)
+    _finite(table, "SCN_COLO_REVENUE", "usd_per_kw_month and mw_blocks")
+    if ok.all():
+        return table
+    out = np.empty((last.size, q.size), dtype=object)
+    out[ok] = table
+    for i in np.flatnonzero(~ok):
+        out[i] = CellError(errors[i])
+    return out
+
+
+register(ExcelFunction(
+    "SCN_COLO_REVENUE",
+    "Percentiles of each period's colocation revenue when each block's RFS date slips by a random delay "
+    "(gamma distributed; billing as COLO_REVENUE_SCHEDULE).",
+    "table: one row per period, the revenue in USD at each percentile",
+    COLO_ARGS, _colo_revenue, CATEGORY, elementwise=False))

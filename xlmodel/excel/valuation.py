@@ -9,7 +9,7 @@ import numpy as np
 
 from xlmodel.core import valuation
 from xlmodel.excel.args import Arg, Values, blank_cells, flat_errors, one_value, parse_numbers, to_grid
-from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, _blocks, _rates
+from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, block_rates, rfs_blocks
 from xlmodel.excel.errors import ArgumentError
 from xlmodel.excel.mining import EFFICIENCY, FEES_OPT, FLEET, NETWORK, POOL_FEE, POWER, PRICE
 from xlmodel.excel.registry import ExcelFunction, broadcast_call, register
@@ -102,10 +102,10 @@ def _terms(value, keep: np.ndarray) -> np.ndarray:
 
 def _lease_npv(rfs_value, mw_value, rate_value, margin: Values, discount: Values, term_value,
                valuation_date: Values, escalator: Values, cap: Values, capex: Values) -> np.ndarray:
-    rfs, mw, keep = _blocks(rfs_value, mw_value)
+    rfs, mw, keep = rfs_blocks(rfs_value, mw_value)
     if rfs.size == 0:
         raise ArgumentError("rfs_dates holds no block: give at least one RFS date with its MW")
-    leases = valuation.lease_years(rfs.astype("datetime64[D]"), mw, _rates(rate_value, keep), _terms(term_value, keep),
+    leases = valuation.lease_years(rfs.astype("datetime64[D]"), mw, block_rates(rate_value, keep), _terms(term_value, keep),
                                    one_value(escalator, ESCALATOR))
     day = np.datetime64(int(one_value(valuation_date, VALUATION_DATE)), "D")
     if day > leases.last_term_end:
