@@ -1,4 +1,4 @@
-"""Refresh benchmark: every ticker and every network series, from a local replay server.
+"""Refresh benchmark: every ticker's SEC data and share prices and every network series, from a local replay server.
 
 Run by hand (never part of the test suite):  python benchmarks/bench_refresh.py
 The server (tests/replay_server.py) replays recorded, real-shaped responses over HTTP on
@@ -9,7 +9,8 @@ limiter, stale ones are revalidated (304) within it.
 
 The Cache-Control each provider sends is this benchmark's assumption (CACHE_CONTROL), not
 a recording: filings in the SEC archive never change once filed, companyfacts and
-submissions change when a company files, prices and the network tip change by the minute.
+submissions change when a company files, prices and the network tip change by the minute,
+a share's daily closes once a trading day.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, instances, recorded
+from recordings import BASES, CORZ_FACTS, CORZ_SUBMISSIONS, STOOQ_CSV, csv, instances, recorded, stooq_url
 from replay_server import ReplayServer
 
 from xlmodel.data.records import Status
@@ -38,11 +39,14 @@ CACHE_CONTROL = {
     "sec_data": "public, max-age=600",
     "mempool": "public, max-age=60",
     "coinbase": "no-cache", "exchange": "no-cache", "kraken": "no-cache",
+    "stooq": "public, max-age=3600",
 }
 
 
 def all_tickers() -> dict:
     routes = recorded()
+    for ticker in CIKS:  # every covered ticker's closes, shaped like Core Scientific's
+        routes.setdefault(stooq_url(ticker), csv(STOOQ_CSV["CORZ"]))
     for cik in CIKS.values():  # every covered ticker, shaped like Core Scientific's filings
         routes.setdefault(f"{BASES['sec_data']}/submissions/{padded(cik)}.json", httpx.Response(200, json={
             **CORZ_SUBMISSIONS, "cik": str(cik)}))
@@ -72,7 +76,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, ReplayServer(all_tickers(), CACHE_CONTROL) as server:
         book = build_template(Path(tmp) / "book.xlsx")
         cache = Path(tmp) / "cache"
-        print(f"refresh of {len(CIKS)} tickers + network + prices from {server.base} (real rate limits)")
+        print(f"refresh of {len(CIKS)} tickers (SEC, share prices) + network + prices from {server.base} "
+              "(real rate limits)")
         cold = run("cold cache", book, server, cache)
         warm = run("warm cache", book, server, cache)
         print(f"warm / cold: {warm / cold:.2f} ({cold / warm:.1f}x faster warm)")

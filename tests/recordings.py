@@ -2,8 +2,9 @@
 
 The traps are the providers' own: satoshi and price amounts as JSON strings, a plain-text
 tip height, candles newest first, Kraken's still-open last bar, SEC's columnar submissions,
-10-Qs carrying both three-month and year-to-date facts, Q4 only as a full-year fact.
-A request with no recording fails the test instead of going to the network.
+10-Qs carrying both three-month and year-to-date facts, Q4 only as a full-year fact, Stooq's
+refusals as HTTP 200 text in place of CSV. A request with no recording fails the test instead
+of going to the network.
 """
 
 from __future__ import annotations
@@ -111,17 +112,22 @@ BASES = {
     "kraken": "https://kraken.test",
     "sec_data": "https://data.sec.test",
     "sec_archives": "https://www.sec.test",
+    "stooq": "https://stooq.test",
 }
 ENVIRON = {
     "XLMODEL_MEMPOOL_URL": BASES["mempool"], "XLMODEL_COINBASE_URL": BASES["coinbase"],
     "XLMODEL_COINBASE_EXCHANGE_URL": BASES["exchange"], "XLMODEL_KRAKEN_URL": BASES["kraken"],
     "XLMODEL_SEC_DATA_URL": BASES["sec_data"], "XLMODEL_SEC_ARCHIVES_URL": BASES["sec_archives"],
     "XLMODEL_SEC_USER_AGENT": "xlmodel tests tests@example.com",
+    "XLMODEL_STOOQ_URL": BASES["stooq"],
 }
 
 
 def recorded() -> dict[str, httpx.Response | Callable[[httpx.Request], httpx.Response]]:
-    """URL (without query) -> response, for every request a full refresh of CORZ and IREN makes."""
+    """URL -> response, for every request a full refresh of CORZ, IREN and RIOT makes.
+
+    The URL is without its query, except Stooq's, whose query names the symbol asked for.
+    """
     j = lambda obj: httpx.Response(200, json=obj)
     m, s = BASES["mempool"], BASES["sec_data"]
     return {
@@ -138,6 +144,7 @@ def recorded() -> dict[str, httpx.Response | Callable[[httpx.Request], httpx.Res
         f"{s}/submissions/CIK0001167419.json": j(RIOT_SUBMISSIONS),
         f"{s}/api/xbrl/companyfacts/CIK0001167419.json": j(RIOT_FACTS),
         **instances(),
+        **{stooq_url(t): csv(body) for t, body in STOOQ_CSV.items()},
     }
 
 
@@ -151,7 +158,9 @@ class Replay(httpx.MockTransport):
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         self.seen.append(request)
-        url = str(request.url.copy_with(query=None))
+        url = str(request.url)
+        if url not in self.routes:
+            url = str(request.url.copy_with(query=None))
         if url not in self.routes:
             raise AssertionError(f"no recording for {request.url}")
         route = self.routes[url]
@@ -323,3 +332,60 @@ def instances() -> dict[str, httpx.Response]:
         f"{a}/1878848/000187884825000020/iren-20250331_htm.xml": xml(IREN_Q3_FY25),
         f"{a}/1167419/000155837025006119/riot-20250331x10q_htm.xml": xml(RIOT_Q1_25),
     }
+
+
+# --- Stooq's CSV download (q/d/l/?s=<symbol>&i=d) -----------------------------------------------------
+# The layout is Stooq's: header Date,Open,High,Low,Close,Volume, one row a trading day, oldest first,
+# every day since the listing (seen in public clients' parsers and tests, e.g. HKUDS/Vibe-Trading's
+# stooq_loader and api-evangelist/stooq's OHLCV record schema). The closes are made up for these tests.
+# The content types are not confirmed anywhere (text/html for the refusals follows apis.io's quota example);
+# the parser reads the body, never the content type.
+# CORZ's first two rows lie more than 400 days before its last (2024-09-04 is 401 days before 2025-10-10,
+# 2024-09-06 is 399), so a refresh keeps CORZ's closes from 2024-09-06.
+STOOQ_HEADER = "Date,Open,High,Low,Close,Volume"
+STOOQ_CSV = {
+    "CORZ": """Date,Open,High,Low,Close,Volume
+2024-07-01,9.12,9.5,8.95,9.31,8123400
+2024-09-04,10.02,10.4,9.7,9.88,7954100
+2024-09-06,9.9,10.55,9.85,10.47,9011200
+2025-10-06,17.1,17.64,16.9,17.48,15432100
+2025-10-07,17.5,17.9,16.8,16.95,14876500
+2025-10-08,17.0,18.22,16.99,18.05,18234000
+2025-10-09,18.1,18.75,17.85,18.61,16543200
+2025-10-10,18.55,18.9,17.2,17.36,20456700
+""",
+    "IREN": """Date,Open,High,Low,Close,Volume
+2025-10-08,58.1,61.2,57.4,60.83,41234500
+2025-10-09,61.0,63.95,60.2,62.4,39876100
+2025-10-10,62.1,62.9,56.3,57.02,45678900
+""",
+    "RIOT": """Date,Open,High,Low,Close,Volume
+2025-10-09,20.5,21.3,20.1,20.95,30123400
+2025-10-10,20.9,21.1,19.2,19.41,35432100
+""",
+}
+STOOQ_NO_DATA = "No data"  # an unknown symbol, HTTP 200 (clients compare the body with 'No data')
+STOOQ_ND = "N/D"  # an unknown symbol or empty window (HKUDS/Vibe-Trading's stooq_loader)
+# the quota used up: HTTP 200, text/html, the message alone (apis.io's Stooq quota example; clients check the body)
+STOOQ_HITS_LIMIT = "Exceeded the daily hits limit"
+# Since March 2026 a request without apikey gets an HTML page saying how to get one, HTTP 200
+# (pydata/pandas-datareader#1012). Reconstructed from that report: only its gist is known.
+STOOQ_APIKEY_PAGE = ("<!DOCTYPE html><html><head><title>stooq</title></head><body><p>To download data, get your "
+                     "apikey: <a href=\"/q/d/?s=spy.us&get_apikey\">get apikey</a></p></body></html>")
+# Since July 2026 non-browser clients get a JavaScript proof-of-work page with a POST /__verify handshake,
+# HTTP 200, text/html (Verdenroz/finance-query#263, HKUDS/Vibe-Trading#1315). Reconstructed from those reports.
+STOOQ_CHALLENGE_PAGE = ("<!DOCTYPE html><html><head><title>Checking your browser</title></head><body><script>"
+                        "/* SHA-256 proof-of-work */ fetch('/__verify', {method: 'POST'})</script></body></html>")
+
+
+def stooq_url(ticker: str) -> str:
+    return f"{BASES['stooq']}/q/d/l/?s={ticker.lower()}.us&i=d"
+
+
+def csv(body: str) -> httpx.Response:
+    return httpx.Response(200, text=body, headers={"content-type": "text/csv"})
+
+
+def stooq_text(body: str, content_type: str = "text/html") -> httpx.Response:
+    """A refusal as Stooq sends it: HTTP 200 and text in place of CSV."""
+    return httpx.Response(200, text=body, headers={"content-type": content_type})

@@ -1,7 +1,8 @@
 """A local HTTP server on 127.0.0.1 that replays the recorded provider responses.
 
 Each provider lives under its own path prefix, so one server stands in for all of them;
-responses carry an ETag and answer ``If-None-Match`` with 304, like the real CDNs do.
+a recording whose URL has a query (Stooq's symbol) is served for that query only.
+Responses carry an ETag and answer ``If-None-Match`` with 304, like the real CDNs do.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import httpx
 from recordings import BASES, ENVIRON, recorded
 
 PREFIX = {"mempool": "/mempool/api", "coinbase": "/coinbase", "exchange": "/exchange", "kraken": "/kraken",
-          "sec_data": "/sec-data", "sec_archives": "/sec-www"}
+          "sec_data": "/sec-data", "sec_archives": "/sec-www", "stooq": "/stooq"}
 ENV_KEY = {"mempool": "XLMODEL_MEMPOOL_URL", "coinbase": "XLMODEL_COINBASE_URL",
            "exchange": "XLMODEL_COINBASE_EXCHANGE_URL", "kraken": "XLMODEL_KRAKEN_URL",
-           "sec_data": "XLMODEL_SEC_DATA_URL", "sec_archives": "XLMODEL_SEC_ARCHIVES_URL"}
+           "sec_data": "XLMODEL_SEC_DATA_URL", "sec_archives": "XLMODEL_SEC_ARCHIVES_URL", "stooq": "XLMODEL_STOOQ_URL"}
 
 
 class ReplayServer:
@@ -37,8 +38,8 @@ class ReplayServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = urlsplit(self.path).path
-                server.requests.append((path, self.headers.get("If-None-Match")))
-                response = server.by_path.get(path)
+                server.requests.append((self.path, self.headers.get("If-None-Match")))
+                response = server.by_path.get(self.path, server.by_path.get(path))  # Stooq's are by query
                 if response is None:
                     server.statuses.append(404)
                     self.send_error(404)

@@ -54,7 +54,7 @@ def test_the_browser_transport_maps_status_headers_and_body():
             client.get("https://p.test/not-allowed")
 
 
-def test_refresh_in_lite_fetches_network_and_prices_in_order_and_says_why_not_sec(monkeypatch):
+def test_refresh_in_lite_fetches_network_and_prices_in_order_and_says_why_not_sec_or_shares(monkeypatch):
     monkeypatch.setattr(browser, "in_browser", lambda: True)
 
     def no_threads(*args, **kwargs):
@@ -68,11 +68,13 @@ def test_refresh_in_lite_fetches_network_and_prices_in_order_and_says_why_not_se
     book.sheets["Settings"].grid = [["key", "value"]]
     summary = refresh_book(book, transport=browser.BrowserTransport(lambda: FakeXHR(routes)),
                            sleep=lambda s: None)
-    assert summary.startswith("Refresh: all sources updated; SEC data cannot be fetched from xlwings Lite")
+    assert summary.startswith("Refresh: all sources updated; SEC data and share prices cannot be fetched from "
+                              "xlwings Lite")
     names = [s.name for s in book.sheets]
-    assert {"Data_Network", "Data_Prices", "Sources"} <= set(names) and "Data_Company" not in names
+    assert {"Data_Network", "Data_Prices", "Sources"} <= set(names)
+    assert "Data_Company" not in names and "Data_Equities" not in names
     assert book.sheets["Data_Prices"].grid[1][:2] == ["btc_usd_spot", 84312.57]
-    assert not any("sec" in url for _, url, _ in FakeXHR.sent)
+    assert not any("sec" in url or "stooq" in url for _, url, _ in FakeXHR.sent)
 
 
 def test_a_button_answers_in_one_line_whatever_happens(monkeypatch):

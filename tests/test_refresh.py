@@ -28,12 +28,13 @@ from recordings import (
     Replay,
     html_error,
     recorded,
+    stooq_url,
 )
 from typer.testing import CliRunner
 
 from xlmodel.cli import app
 from xlmodel.data import config, embedded, mempool, prices, sec
-from xlmodel.data.grids import COMPANY, NETWORK, PRICES, SOURCES
+from xlmodel.data.grids import COMPANY, EQUITIES, NETWORK, PRICES, SOURCES
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError, retry_after_seconds
 from xlmodel.refresh.store import refresh_workbook
 from xlmodel.refresh.xlsxfile import read_sheet, write_sheets
@@ -228,7 +229,10 @@ def test_full_refresh_fills_every_table_with_provenance(book):
     assert sec_rows and sec_rows[0][8].startswith("0001628280-25") and sec_rows[0][10] == "2025-02-27"
     kept = [r for r in sources[1:] if r[0] == COMPANY and r[1].split()[0] not in refreshed]  # "CORZ segments"
     assert {r[1] for r in kept} == set(embedded.tickers()) - refreshed and all(r[5] == "offline" for r in kept)
-    assert all(r[5] == "ok" for r in sources[1:] if r not in kept)
+    kept_closes = [r for r in sources[1:] if r[0] == EQUITIES and r[1] not in refreshed]  # the template's, offline
+    assert {r[1] for r in kept_closes} == set(sec.CIKS) - refreshed and all(r[5] == "offline" for r in kept_closes)
+    assert {r[1] for r in sources[1:] if r[0] == EQUITIES and r[5] == "ok"} == refreshed
+    assert all(r[5] == "ok" for r in sources[1:] if r not in kept and r not in kept_closes)
     assert all(r[4] for r in sources[1:])  # retrieval time on every line
 
 
@@ -239,7 +243,7 @@ def test_sheets_refresh_does_not_own_survive_byte_for_byte(book, template):
     refresh(book)
     with zipfile.ZipFile(template) as before, zipfile.ZipFile(book) as after:
         owned = {part for name, part in sheet_parts(before).items() if name in OWNED_SHEETS}
-        assert len(owned) == 4
+        assert len(owned) == 5
         for name in before.namelist():
             if name not in owned:
                 assert before.read(name) == after.read(name), name  # every other part, byte for byte
@@ -272,14 +276,15 @@ SOURCE_URLS = {
     "network": "https://mempool.test/api/v1/mining/hashrate/1y",
     "prices": "https://coinbase.test/v2/prices/BTC-USD/spot",
     "sec": "https://data.sec.test/api/xbrl/companyfacts/CIK0001839341.json",
+    "equities": stooq_url("CORZ"),
 }
 
 
 @pytest.mark.parametrize("kind", ["timeout", "429", "503", "html", "malformed", "renamed", "403"])
-@pytest.mark.parametrize("source", ["network", "prices", "sec"])
+@pytest.mark.parametrize("source", ["network", "prices", "sec", "equities"])
 def test_a_failing_source_keeps_its_previous_data_and_the_others_update(book, source, kind):
     refresh(book)  # a good refresh first
-    before = {s: read_sheet(book, s) for s in (NETWORK, PRICES, COMPANY)}
+    before = {s: read_sheet(book, s) for s in (NETWORK, PRICES, COMPANY, EQUITIES)}
     changed = {**recorded()}
     changed["https://mempool.test/api/v1/mining/hashrate/1y"] = httpx.Response(200, json={
         **MEMPOOL_HASHRATE, "currentDifficulty": 160e12})
@@ -288,12 +293,18 @@ def test_a_failing_source_keeps_its_previous_data_and_the_others_update(book, so
     changed[SOURCE_URLS[source]] = failing(kind)
     report = refresh(book, Replay(changed))
     failed = {o.name for o in report.failures}
-    expected = {"network": {"network"}, "prices": {"prices"}, "sec": {"sec:CORZ"}}[source]
-    assert failed == expected
-    sheet = {"network": NETWORK, "prices": PRICES, "sec": COMPANY}[source]
+    expected = {"network": {"network"}, "prices": {"prices"}, "sec": {"sec:CORZ"}, "equities": {"equities:CORZ"}}
+    assert failed == expected[source]
+    sheet = {"network": NETWORK, "prices": PRICES, "sec": COMPANY, "equities": EQUITIES}[source]
     if source == "sec":
         corz = lambda rows: [r for r in rows if r and r[0] == "CORZ"]
         assert corz(read_sheet(book, COMPANY)) == corz(before[COMPANY])
+    elif source == "equities":  # CORZ's close and its daily closes kept, its status says stale
+        after = read_sheet(book, EQUITIES)
+        assert after[1][:4] == before[EQUITIES][1][:4] and after[1][0] == "CORZ"
+        assert after[1][4].startswith("stale: stooq")
+        daily = lambda rows: [r[6:10] for r in rows if len(r) > 6 and r[6] == "CORZ"]
+        assert daily(after) and daily(after) == daily(before[EQUITIES])
     else:
         assert read_sheet(book, sheet) == before[sheet]
     if source != "network":
@@ -438,7 +449,8 @@ def test_cli_against_a_local_server_replaying_the_providers(book, monkeypatch, t
         assert result.exit_code == 0, result.output
     assert latest(book, NETWORK)["tip_height"] == 921_455
     sources = read_sheet(book, SOURCES)
-    assert all(r[3].startswith("http://127.0.0.1:") for r in sources[1:] if r[2] in ("mempool", "sec") and r[3])
+    assert all(r[3].startswith("http://127.0.0.1:") for r in sources[1:] if r[2] in ("mempool", "sec", "stooq") and r[3])
+    assert {r[1] for r in sources[1:] if r[0] == EQUITIES and r[5] == "ok"} == {"CORZ", "IREN"}
     second = server.requests[first:]
     assert second and all(etag for _, etag in second)  # the second refresh only revalidated
 

@@ -94,15 +94,16 @@ def refresh_cmd(
     tickers: Annotated[str | None, typer.Option("--tickers", help="Comma-separated tickers (default: the Settings "
                                                 "sheet's XLMODEL_TICKERS, else all).")]
     = None,
-    only: Annotated[str | None, typer.Option("--only", help="network, prices or sec (comma-separated).")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="network, prices, sec or equities "
+                                             "(comma-separated).")] = None,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another refresh of the same "
                                         "workbook to finish.")] = 30.0,
 ) -> None:
-    """Pull network, price and SEC data into the workbook's Data_* and Sources sheets."""
+    """Pull network, price, SEC and share-price data into the workbook's Data_* and Sources sheets."""
     from rich.progress import Progress
 
     from xlmodel.calc.package import WorkbookFileError, check_workbook
-    from xlmodel.data.collect import DEFAULT_TICKERS, SOURCES, default_cache_dir
+    from xlmodel.data.collect import DEFAULT_TICKERS, PER_TICKER, SOURCES, default_cache_dir
     from xlmodel.data.config import ConfigError
     from xlmodel.refresh.store import WorkbookBusy, refresh_workbook
 
@@ -115,7 +116,7 @@ def refresh_cmd(
     bad = [p for p in parts if p not in SOURCES]
     if bad:
         raise typer.BadParameter(f"--only takes {', '.join(SOURCES)}; got {', '.join(bad)}")
-    total = sum(p != "sec" for p in parts) + (len(chosen or DEFAULT_TICKERS) if "sec" in parts else 0)
+    total = sum(len(chosen or DEFAULT_TICKERS) if p in PER_TICKER else 1 for p in parts)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("refreshing", total=total)
         try:

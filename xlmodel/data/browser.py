@@ -2,8 +2,10 @@
 
 There, threads cannot start and httpx has no network of its own; requests go through
 the browser, which only lets a page read providers that allow cross-origin requests.
-mempool.space, Coinbase and Kraken do; the SEC does not, so SEC data needs classic
-xlwings, xlwings Server or ``xlmodel refresh``.
+mempool.space, Coinbase and Kraken do; the SEC does not, and Stooq's CSV download is not
+known to (people put their own CORS proxies in front of it, and it answers non-browser
+clients with a proof-of-work page), so SEC data and share prices need classic xlwings,
+xlwings Server or ``xlmodel refresh``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any
 import httpx
 
 BROWSER_SOURCES = ("network", "prices")
-SEC_IN_BROWSER = ("SEC data cannot be fetched from xlwings Lite (the SEC does not allow requests from a "
-                  "browser page): use classic xlwings, xlwings Server or `xlmodel refresh`")
+NOT_IN_BROWSER = ("SEC data and share prices cannot be fetched from xlwings Lite (the SEC does not allow "
+                  "requests from a browser page, Stooq is not known to): use classic xlwings, xlwings Server or "
+                  "`xlmodel refresh`")
 
 
 def in_browser() -> bool:

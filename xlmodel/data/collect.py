@@ -17,18 +17,19 @@ from pathlib import Path
 
 import httpx
 
-from xlmodel.data import config, embedded, mempool, prices, sec
+from xlmodel.data import config, embedded, equities, mempool, prices, sec
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError
 from xlmodel.data.records import Provenance, Records, Status, Table, now_utc
 
 log = logging.getLogger(__name__)
-SOURCES = ("network", "prices", "sec")
+SOURCES = ("network", "prices", "sec", "equities")
+PER_TICKER = ("sec", "equities")  # one outcome per ticker, named "sec:CORZ", "equities:CORZ"
 DEFAULT_TICKERS = tuple(sec.CIKS)
 
 
 @dataclass
 class Outcome:
-    name: str  # "network", "prices" or "sec:TICKER"
+    name: str  # "network", "prices", "sec:TICKER" or "equities:TICKER"
     records: Records | None = None
     error: str | None = None
     skipped: bool = False
@@ -103,6 +104,13 @@ def collect(settings: config.Settings, *, tickers: tuple[str, ...] = DEFAULT_TIC
             _attempt(f"sec:{t}", lambda t=t: sec.fetch_company(edgar, settings.sec_archives, t, retrieved,
                                                                archives=archives), progress)
             for t in tickers])
+    if "equities" in only and settings.stooq_apikey is None and settings.stooq == config.DEFAULTS[config.STOOQ_URL_KEY]:
+        outcomes += [Outcome(f"equities:{t}", error=equities.KEY_NEEDED, skipped=True) for t in tickers]
+    elif "equities" in only:
+        stooq = equities.Client(fetchers.make(equities.PROVIDER, settings.stooq, equities.INTERVAL_S),
+                                settings.stooq_apikey)
+        jobs.append(lambda: [_attempt(f"equities:{t}", lambda t=t: stooq.fetch(t, retrieved), progress)
+                             for t in tickers])
     try:
         if sequential:
             for job in jobs:
@@ -133,9 +141,13 @@ def _attempt(name: str, fetch: Callable[[], Records], progress: Callable[[str], 
     return outcome
 
 
+def load_snapshot() -> dict:
+    return json.loads((resources.files("xlmodel.data") / "snapshot.json").read_text(encoding="utf-8"))
+
+
 def snapshot_outcomes(only: tuple[str, ...], tickers: tuple[str, ...]) -> list[Outcome]:
     """The embedded snapshot as outcomes, marked 'offline' in Sources."""
-    snap = json.loads((resources.files("xlmodel.data") / "snapshot.json").read_text(encoding="utf-8"))
+    snap = load_snapshot()
     outcomes = []
     if "network" in only:
         n = snap["network"]
@@ -153,10 +165,15 @@ def snapshot_outcomes(only: tuple[str, ...], tickers: tuple[str, ...]) -> list[O
             try:
                 facts = embedded.company_facts(ticker)
             except KeyError:
+                facts = []
+            if not facts:  # no file, or one with no quarters yet
                 outcomes.append(Outcome(f"sec:{ticker}", error="no embedded snapshot for this ticker", skipped=True))
                 continue
             prov = Provenance(Table.COMPANY, ticker, "snapshot", facts[-1].url, snap["company"]["as_of"],
                               Status.OFFLINE, len(facts),
-                              "embedded snapshot: figures from results releases and segment notes")
+                              "embedded snapshot: results releases, segment notes and the sourced capital structure")
             outcomes.append(Outcome(f"sec:{ticker}", Records(Table.COMPANY, facts=facts, provenance=[prov])))
+    if "equities" in only:
+        closes = snap.get("equities", {})
+        outcomes += [Outcome(f"equities:{t}", equities.snapshot_records(closes, t)) for t in tickers]
     return outcomes

@@ -1,4 +1,4 @@
-"""Where Refresh fetches from: base URLs and the SEC identity, from the environment or the workbook.
+"""Where Refresh fetches from: base URLs, the SEC identity and Stooq's key, from the environment or the workbook.
 
 Every base URL can point at a user's own mempool instance or a proxy. Only ``https``
 URLs, or ``http`` to a loopback address (a local instance, a test server), are accepted.
@@ -19,8 +19,11 @@ DEFAULTS = {
     "XLMODEL_KRAKEN_URL": "https://api.kraken.com",
     "XLMODEL_SEC_DATA_URL": "https://data.sec.gov",
     "XLMODEL_SEC_ARCHIVES_URL": "https://www.sec.gov",
+    "XLMODEL_STOOQ_URL": "https://stooq.com",
 }
 USER_AGENT_KEY = "XLMODEL_SEC_USER_AGENT"
+STOOQ_URL_KEY = "XLMODEL_STOOQ_URL"
+STOOQ_APIKEY_KEY = "XLMODEL_STOOQ_APIKEY"  # optional: Stooq has asked for one since March 2026
 TICKERS_KEY = "XLMODEL_TICKERS"
 USER_AGENT_HELP = (
     "SEC sources skipped: the SEC asks every client to declare who it is. Set XLMODEL_SEC_USER_AGENT "
@@ -43,6 +46,8 @@ class Settings:
     sec_archives: str
     sec_user_agent: str | None
     tickers: tuple[str, ...] = ()  # XLMODEL_TICKERS, comma-separated; empty: the caller's default
+    stooq: str = DEFAULTS["XLMODEL_STOOQ_URL"]
+    stooq_apikey: str | None = None
 
 
 def check_url(key: str, url: str) -> str:
@@ -68,7 +73,7 @@ def load(sheet: Mapping[str, str] | None = None, environ: Mapping[str, str] | No
     """Settings from the workbook's Settings sheet, overridden by environment variables."""
     environ = os.environ if environ is None else environ
     merged = {**DEFAULTS, **{k: v for k, v in (sheet or {}).items() if v}, **{
-        k: environ[k] for k in (*DEFAULTS, USER_AGENT_KEY, TICKERS_KEY) if environ.get(k)}}
+        k: environ[k] for k in (*DEFAULTS, USER_AGENT_KEY, TICKERS_KEY, STOOQ_APIKEY_KEY) if environ.get(k)}}
     urls = {k: check_url(k, merged[k]) for k in DEFAULTS}
     agent = (merged.get(USER_AGENT_KEY) or "").strip() or None
     return Settings(
@@ -80,4 +85,6 @@ def load(sheet: Mapping[str, str] | None = None, environ: Mapping[str, str] | No
         sec_archives=urls["XLMODEL_SEC_ARCHIVES_URL"],
         sec_user_agent=agent,
         tickers=tuple(t.strip().upper() for t in str(merged.get(TICKERS_KEY) or "").split(",") if t.strip()),
+        stooq=urls["XLMODEL_STOOQ_URL"],
+        stooq_apikey=(merged.get(STOOQ_APIKEY_KEY) or "").strip() or None,
     )

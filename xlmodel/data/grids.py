@@ -2,8 +2,10 @@
 
 Each data sheet has a fixed layout so that the template's formulas can point at fixed
 cells: a *latest* block (key, value, unit, as of, source) from row 2, and series tables
-side by side from column G. Data_Company holds one row per company fact and Sources one
-row per provenance line; both headers are the records' own field names. The template
+side by side from column G. Data_Equities has one latest row per covered ticker (ticker,
+close, date, source, status) in the fixed order of ``sec.CIKS`` and the daily closes from
+column G. Data_Company holds one row per company fact and Sources one row per provenance
+line; both headers are the records' own field names. The template
 (``xlmodel.template.datasheets``) and the refresh writer (``xlmodel.refresh``) both write
 these grids, so a refreshed workbook has the template's layout.
 """
@@ -14,12 +16,16 @@ from dataclasses import astuple, fields
 from typing import Any
 
 from xlmodel.data.collect import Outcome
+from xlmodel.data.equities import DAILY_COLUMNS
 from xlmodel.data.records import CompanyFact, Provenance, Records, Status, Table, now_utc
+from xlmodel.data.sec import CIKS
 
-NETWORK, PRICES, COMPANY = Table.NETWORK.value, Table.PRICES.value, Table.COMPANY.value
+NETWORK, PRICES, COMPANY, EQUITIES = (Table.NETWORK.value, Table.PRICES.value, Table.COMPANY.value,
+                                      Table.EQUITIES.value)
 SOURCES, SETTINGS = "Sources", "Settings"
-OWNED_SHEETS = (NETWORK, PRICES, COMPANY, SOURCES)
+OWNED_SHEETS = (NETWORK, PRICES, COMPANY, EQUITIES, SOURCES)
 SHEET_OF = {"network": NETWORK, "prices": PRICES}
+TABLE_OF = {"sec": COMPANY, "equities": EQUITIES}  # the sources with one outcome per ticker
 
 # fixed keys of each sheet's latest block, in row order from row 2 (the template reads these cells)
 LATEST_KEYS = {
@@ -37,6 +43,9 @@ LATEST_HEADER = ["key", "value", "unit", "as of (UTC)", "source"]
 SERIES_COLUMN = 6  # series tables start in column G (0-based 6)
 HEADER_LABELS = {"retrieved": "retrieved (UTC)"}  # a field name shown with its unit
 COMPANY_HEADER = [f.name for f in fields(CompanyFact)]
+# Data_Equities: INDEX(Data_Equities!B:B, MATCH("CORZ", Data_Equities!A:A, 0)) is CORZ's latest close, column C its date
+EQUITIES_HEADER = ["ticker", "close_usd", "date", "source", "status"]
+EQUITIES_DAILY_HEADER = [f"daily: {DAILY_COLUMNS[0]}", *DAILY_COLUMNS[1:]]
 SOURCES_HEADER = [HEADER_LABELS.get(f.name, f.name) for f in fields(Provenance)]
 
 
@@ -74,6 +83,40 @@ def company_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[lis
     return [list(COMPANY_HEADER), *sorted(kept + new, key=lambda r: (str(r[ticker]), str(r[end]), str(r[key])))]
 
 
+def equities_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[list[Any]]:
+    """Closes of refreshed tickers replaced; those of tickers that failed kept, marked stale; the rest kept."""
+    width, end = len(EQUITIES_HEADER), SERIES_COLUMN + len(DAILY_COLUMNS)
+    old_latest = {r[0]: (list(r[:width]) + [None] * width)[:width] for r in previous[1:] if r and r[0]}
+    old_daily = [list(r[SERIES_COLUMN:end]) for r in previous[1:] if len(r) > SERIES_COLUMN and r[SERIES_COLUMN]]
+    by_ticker = {o.name.split(":", 1)[1]: o for o in outcomes}
+    latest, daily = [], []
+    for ticker in [*CIKS, *(t for t in old_latest if t not in CIKS)]:
+        outcome = by_ticker.get(ticker)
+        if outcome and outcome.ok and outcome.records:
+            latest.append(_equity_row(ticker, outcome.records))
+            daily += [list(p) for s in outcome.records.series for p in s.points]
+            continue
+        row = old_latest.get(ticker) or [ticker, None, "", "", "not refreshed"]
+        if outcome:  # failed or skipped: the previous close stays, the status says why it is not new
+            state = "skipped" if outcome.skipped else ("stale" if row[1] not in (None, "") else "failed")
+            row = row[:4] + [f"{state}: {outcome.error}"]
+        latest.append(row)
+        daily += [r for r in old_daily if r[0] == ticker]
+    grid: list[list[Any]] = [list(EQUITIES_HEADER), *latest]
+    _place(grid, 0, SERIES_COLUMN, list(EQUITIES_DAILY_HEADER))
+    for i, point in enumerate(daily, start=1):
+        _place(grid, i, SERIES_COLUMN, point)
+    return grid
+
+
+def _equity_row(ticker: str, records: Records) -> list[Any]:
+    prov = records.provenance[0]
+    if not records.observations:  # offline, nothing embedded for this ticker: said, never a made-up close
+        return [ticker, None, "", "", f"{prov.status.value}: {prov.detail}"]
+    close = records.observations[0]
+    return [ticker, close.value, close.as_of, close.source, prov.status.value]
+
+
 def sources_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[list[Any]]:
     """Provenance lines: fresh for sources that worked, previous ones marked stale for those that did not."""
     width = len(SOURCES_HEADER)
@@ -104,13 +147,18 @@ def _provenance_row(p: Provenance) -> list[Any]:
 
 
 def _target(name: str) -> tuple[str, str]:
-    if name.startswith("sec:"):
-        return COMPANY, name.split(":", 1)[1]
+    source, _, ticker = name.partition(":")
+    if ticker:
+        return TABLE_OF[source], ticker
     return SHEET_OF[name], "*"
 
 
 def owned_sheets(outcomes: list[Outcome], previous) -> dict[str, list[list[Any]]]:
-    """The grids to write: sheets of sources that worked, the merged company table, Sources."""
+    """The grids to write: sheets of sources that worked, the merged company and equities tables, Sources.
+
+    Data_Company is rewritten when a ticker's SEC data came in; Data_Equities whenever share prices
+    were asked for, so that a failed ticker's kept close is marked stale next to it.
+    """
     sheets: dict[str, list[list[Any]]] = {}
     for outcome in outcomes:
         if outcome.ok and outcome.name in SHEET_OF and outcome.records:
@@ -118,5 +166,8 @@ def owned_sheets(outcomes: list[Outcome], previous) -> dict[str, list[list[Any]]
     sec_outcomes = [o for o in outcomes if o.name.startswith("sec:")]
     if any(o.ok for o in sec_outcomes):
         sheets[COMPANY] = company_grid(previous(COMPANY), sec_outcomes)
+    equity_outcomes = [o for o in outcomes if o.name.startswith("equities:")]
+    if equity_outcomes:
+        sheets[EQUITIES] = equities_grid(previous(EQUITIES), equity_outcomes)
     sheets[SOURCES] = sources_grid(previous(SOURCES), outcomes)
     return sheets

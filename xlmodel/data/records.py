@@ -28,6 +28,7 @@ class Table(StrEnum):
     NETWORK = "Data_Network"
     PRICES = "Data_Prices"
     COMPANY = "Data_Company"
+    EQUITIES = "Data_Equities"
 
 
 def now_utc() -> str:

@@ -54,7 +54,7 @@ def refresh_book(book: Any, **options: Any) -> str:
     """Refresh the open workbook; returns a one-line summary (details in the Sources sheet).
 
     In xlwings Lite (Pyodide) the browser fetches network and price data one provider
-    after another, and the summary says why SEC data is left as it was.
+    after another, and the summary says why SEC data and share prices are left as they were.
     """
     from xlmodel.data import browser
     from xlmodel.refresh.store import refresh_store
@@ -63,7 +63,7 @@ def refresh_book(book: Any, **options: Any) -> str:
     if browser.in_browser():
         options = {**options, "only": browser.BROWSER_SOURCES, "sequential": True, "cache_dir": None,
                    "transport": options.get("transport") or browser.BrowserTransport()}
-        notes.append(browser.SEC_IN_BROWSER)
+        notes.append(browser.NOT_IN_BROWSER)
     else:
         from xlmodel.data.collect import default_cache_dir
 

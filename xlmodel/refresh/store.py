@@ -1,7 +1,8 @@
 """Refresh a workbook: collect every source, then write the owned sheets in one atomic step.
 
-A source that failed leaves its sheet (or, for SEC, its ticker's rows) as it was, and the
-Sources sheet keeps its previous lines marked ``stale`` with the reason. Sheets Refresh
+A source that failed leaves its sheet (or, for SEC and share prices, its ticker's rows) as it
+was, and the Sources sheet keeps its previous lines marked ``stale`` with the reason; a ticker's
+kept close in Data_Equities says ``stale`` in its status cell too. Sheets Refresh
 does not own are never rewritten.
 """
 

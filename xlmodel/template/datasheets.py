@@ -11,7 +11,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.data import config, embedded
-from xlmodel.data.collect import snapshot_outcomes
+from xlmodel.data.collect import DEFAULT_TICKERS, snapshot_outcomes
 from xlmodel.data.grids import OWNED_SHEETS, SETTINGS, owned_sheets
 from xlmodel.template.layout import Styles
 
@@ -22,8 +22,10 @@ SETTINGS_NOTES = {
     "XLMODEL_KRAKEN_URL": "Kraken, the fallback for daily prices",
     "XLMODEL_SEC_DATA_URL": "data.sec.gov (submissions, companyfacts)",
     "XLMODEL_SEC_ARCHIVES_URL": "www.sec.gov (filing archives)",
+    "XLMODEL_STOOQ_URL": "Stooq's CSV download: daily closes of the covered shares",
     config.USER_AGENT_KEY: "Required for SEC: 'Your Name your.address@example.com'",
-    config.TICKERS_KEY: "Tickers whose SEC figures Refresh pulls, comma-separated",
+    config.STOOQ_APIKEY_KEY: "Stooq API key, if Stooq asks for one (saved with the workbook: prefer the environment)",
+    config.TICKERS_KEY: "Tickers whose SEC figures and share prices Refresh pulls, comma-separated",
 }
 DEFAULT_VALUES = {**config.DEFAULTS, config.TICKERS_KEY: "CORZ"}
 
@@ -40,8 +42,11 @@ def write_settings(ws, styles: Styles) -> None:
 
 
 def write_data_sheets(wb: Workbook, styles: Styles) -> None:
-    """Data_Network, Data_Prices, Data_Company (every embedded ticker) and Sources as an offline refresh writes them."""
-    grids = owned_sheets(snapshot_outcomes(("network", "prices", "sec"), embedded.tickers()), lambda sheet: [])
+    """Data_Network, Data_Prices, Data_Company (every embedded ticker), Data_Equities (every covered ticker) and
+    Sources as an offline refresh writes them."""
+    outcomes = (snapshot_outcomes(("network", "prices", "sec"), embedded.tickers())
+                + snapshot_outcomes(("equities",), DEFAULT_TICKERS))
+    grids = owned_sheets(outcomes, lambda sheet: [])
     for name in OWNED_SHEETS:
         ws = wb.add_worksheet(name)
         ws.set_column(0, 0, 22)
