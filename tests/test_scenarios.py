@@ -208,6 +208,26 @@ def test_an_exact_slip_is_the_schedule_with_every_rfs_moved_by_round_m_months_of
     np.testing.assert_allclose(table[:, 0], _schedule(moved, escalator)[:, 0], rtol=1e-12, atol=1e-6)
 
 
+@pytest.mark.parametrize("escalator", [0.0, 0.03])
+def test_a_slip_per_block_moves_each_block_by_its_own_months_and_a_delivered_block_not_at_all(escalator):
+    slips = [0, 0, 2, 4.5, 9]  # the first two already billing: held on their dates
+    table = call("SCN_COLO_REVENUE", [[d] for d in RFS], MW, RATES, STARTS, ENDS, [[m] for m in slips], 300, 1, 0,
+                 [[50]], escalator)
+    moved = [str(dt.date.fromisoformat(d) + dt.timedelta(days=round(m * 365.25 / 12))) for d, m in zip(RFS, slips)]
+    np.testing.assert_allclose(table[:, 0], _schedule(moved, escalator)[:, 0], rtol=1e-12, atol=1e-6)
+    random = call("SCN_COLO_REVENUE", [[d] for d in RFS], MW, RATES, STARTS, ENDS, [[m] for m in slips], 2_000, 1,
+                  None, [[5, 95]], escalator)
+    on_time = _schedule(RFS, escalator)[:, 0]
+    assert np.all(random <= on_time[:, None] * (1 + 1e-12) + 1e-6)
+    first_quarters = np.array([e <= "2025-03-31" for e in np.ravel(ENDS)])  # only the held blocks bill yet
+    np.testing.assert_allclose(random[first_quarters, 0], on_time[first_quarters], rtol=1e-12)
+
+
+def test_slips_per_block_must_line_up_with_the_blocks():
+    out = call("SCN_COLO_REVENUE", [[d] for d in RFS], MW, RATES, STARTS, ENDS, [[1], [2]], 100, 1)
+    assert isinstance(out, CellError) and "slip_months_mean has 2 cells: give one mean, or one per block (5)" in out
+
+
 def test_slips_are_gamma_with_the_mean_and_sd_given_and_the_sd_defaults_to_the_mean():
     days = scn.slip_days(1, 0, 200_000, 1, 4, 2).ravel()
     assert days.mean() == pytest.approx(4 * 365.25 / 12, rel=0.01)
@@ -275,7 +295,7 @@ SHORT = [[60_000 + day] for day in range(92)]
     ("SCN_MINING_MARGIN", (*MARGIN[:7], 2_000_000, 1), "paths must be between 1 and 1000000, got 2000000"),
     ("SCN_COLO_REVENUE", (*COLO[:5], -1, 100, 1), "slip_months_mean must be between 0 and 1200, got -1"),
     ("SCN_COLO_REVENUE", (*COLO, -1), "slip_months_sd must be between 0 and 1200, got -1"),
-    ("SCN_COLO_REVENUE", (*COLO[:5], 0, 100, 1, 2), "slip_months_sd must be 0 when slip_months_mean is 0"),
+    ("SCN_COLO_REVENUE", (*COLO[:5], 0, 100, 1, 2), "slip_months_sd must be 0 where slip_months_mean is 0"),
     ("SCN_COLO_REVENUE", (*COLO[:6], 0, 1), "paths must be between 1 and 1000000, got 0"),
     ("SCN_COLO_REVENUE", (*COLO[:6], 1_000_001, 1), "paths must be between 1 and 1000000, got 1000001"),
     ("SCN_COLO_REVENUE", (*COLO, None, [[50, 100]]), "percentiles must be below 100, got 100"),

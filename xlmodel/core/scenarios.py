@@ -368,7 +368,8 @@ def mining_margin_percentiles(
     return margin, negative
 
 
-def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: float, sd_months: float) -> np.ndarray:
+def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: ArrayLike,
+              sd_months: ArrayLike) -> np.ndarray:
     """RFS delay of each block on each path of one chunk of paths, in whole days.
 
     Parameters
@@ -379,8 +380,9 @@ def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: float
         Index of the chunk of paths; it picks the seed stream.
     paths, blocks : int
         Paths in the chunk, blocks in the schedule.
-    mean_months, sd_months : float
-        Mean and standard deviation of the delay [months], >= 0; the mean > 0 if the sd is.
+    mean_months, sd_months : float or array_like, 1-D
+        Mean and standard deviation of the delay, one for all blocks or one per block [months],
+        >= 0; a mean > 0 where the sd is.
 
     Returns
     -------
@@ -392,15 +394,21 @@ def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: float
     Gamma distributed with shape ``(mean / sd)^2`` and scale ``sd^2 / mean`` [months],
     independent per block and path; an sd of 0 is a fixed delay of the mean (as is an sd
     below ``FIXED_SLIP_SD_SHARE`` of the mean, which moves no delay by a thousandth of a
-    day and would overflow the shape), and an sd equal to the mean an exponential delay. Months become ``365.25 / 12`` days, rounded to
-    whole days half to even (as Python's ``round``).
+    day and would overflow the shape), and an sd equal to the mean an exponential delay.
+    Months become ``365.25 / 12`` days, rounded to whole days half to even (as Python's
+    ``round``).
     """
-    if mean_months == 0 or sd_months < mean_months * FIXED_SLIP_SD_SHARE:
-        return np.full((paths, blocks), float(np.rint(mean_months * DAYS_PER_MONTH)))
-    shape, scale = (mean_months / sd_months) * (mean_months / sd_months), sd_months * (sd_months / mean_months)
+    mean = np.broadcast_to(np.asarray(mean_months, dtype=float).ravel(), (blocks,))
+    sd = np.broadcast_to(np.asarray(sd_months, dtype=float).ravel(), (blocks,))
+    fixed = (mean == 0) | (sd < mean * FIXED_SLIP_SD_SHARE)
+    if fixed.all():
+        return np.broadcast_to(np.rint(mean * DAYS_PER_MONTH), (paths, blocks)).copy()
+    ratio = np.where(fixed, 1.0, mean / np.where(fixed, 1.0, sd))
+    shape, scale = ratio * ratio, np.where(fixed, 0.0, sd * sd / np.where(fixed, 1.0, mean))
     with np.errstate(invalid="ignore", over="ignore"):
         months = stream(seed, chunk).standard_gamma(shape, (paths, blocks)) * scale
-    return np.rint(np.nan_to_num(months, nan=0.0) * DAYS_PER_MONTH)
+    months = np.where(fixed, mean, np.nan_to_num(months, nan=0.0))
+    return np.rint(months * DAYS_PER_MONTH)
 
 
 def colo_revenue_percentiles(
@@ -409,10 +417,10 @@ def colo_revenue_percentiles(
     usd_per_kw_month_rate: ArrayLike,
     period_starts: ArrayLike,
     period_ends: ArrayLike,
-    slip_months_mean: float,
+    slip_months_mean: ArrayLike,
     paths: int,
     seed: int,
-    slip_months_sd: float | None = None,
+    slip_months_sd: ArrayLike | None = None,
     percentiles: ArrayLike = DEFAULT_PERCENTILES,
     annual_escalator: float = 0.0,
     block_values: int = REVENUE_VALUES,
@@ -429,15 +437,16 @@ def colo_revenue_percentiles(
         Rate at RFS, one for all blocks or one per block [USD/kW-month].
     period_starts, period_ends : array_like of dates, 1-D
         First and last day of each period (inclusive), start <= end.
-    slip_months_mean : float
-        Mean delay of each block's RFS [months], >= 0.
+    slip_months_mean : float or array_like, 1-D
+        Mean delay of each block's RFS, one for all blocks or one per block (0 for a block
+        already delivered) [months], >= 0.
     paths : int
         Simulated paths [paths].
     seed : int
         Random seed, >= 0.
-    slip_months_sd : float, optional
-        Standard deviation of the delay [months], >= 0; default the mean (an exponential
-        delay).
+    slip_months_sd : float or array_like, 1-D, optional
+        Standard deviation of the delay, one or one per block [months], >= 0; default the
+        mean (an exponential delay).
     percentiles : array_like, default (5, 25, 50, 75, 95)
         Percentiles to report, each in (0, 100) [percent].
     annual_escalator : float, default 0

@@ -109,24 +109,27 @@ ESCALATOR = Arg("annual_escalator", "fraction per year", "Rate step on each RFS 
                 kind="one", ge=0, le=1, default=0.0)
 
 
-def block_rates(value, keep: np.ndarray) -> np.ndarray:
-    """One rate for every block, or one per block; a rate on a skipped (blank) schedule row may be blank."""
-    per_block = to_grid(value, RATE_ARG.name).size != 1
-    rates = parse_numbers(value, replace(RATE_ARG, kind="number", ge=0), empty=0.0 if per_block else None)
-    flat, errors = rates.values.ravel(), flat_errors(rates)
-    if not per_block:
+def per_block(value, arg: Arg, keep: np.ndarray, noun: str, **rule) -> np.ndarray:
+    """One ``noun`` for every block, or one per block (``keep`` marks the schedule's blocks); a value on a
+    skipped (blank) schedule row may be blank. ``rule`` holds the bounds each value must meet."""
+    one = to_grid(value, arg.name).size == 1
+    parsed = parse_numbers(value, replace(arg, kind="number", **rule), empty=None if one else 0.0)
+    flat, errors = parsed.values.ravel(), flat_errors(parsed)
+    if one:
         return np.full(int(keep.sum()), flat[0])
     if flat.size != keep.size:
-        raise ArgumentError(
-            f"usd_per_kw_month has {flat.size} cells: give one rate, or one per block ({keep.size})"
-        )
-    blank = blank_cells(value, RATE_ARG)
-    for i in np.flatnonzero(keep & (blank | np.not_equal(errors, None)))[:1]:  # the first bad rate is named
+        raise ArgumentError(f"{arg.name} has {flat.size} cells: give one {noun}, or one per block ({keep.size})")
+    blank = blank_cells(value, arg)
+    for i in np.flatnonzero(keep & (blank | np.not_equal(errors, None)))[:1]:  # the first bad value is named
         if blank[i]:
-            raise ArgumentError(f"usd_per_kw_month is empty for block {i + 1}, which has an RFS date and MW")
-        if errors[i] is not None:
-            raise ArgumentError(f"{errors[i]} (block {i + 1})")
+            raise ArgumentError(f"{arg.name} is empty for block {i + 1}, which has an RFS date and MW")
+        raise ArgumentError(f"{errors[i]} (block {i + 1})")
     return flat[keep]
+
+
+def block_rates(value, keep: np.ndarray) -> np.ndarray:
+    """One rate for every block, or one per block."""
+    return per_block(value, RATE_ARG, keep, "rate", ge=0)
 
 
 def periods(starts: Values, ends: Values) -> tuple[np.ndarray, np.ndarray]:

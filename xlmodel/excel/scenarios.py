@@ -137,12 +137,13 @@ register(ExcelFunction(
     "then the share of paths with a negative margin",
     MARGIN_ARGS, _mining_margin, CATEGORY, elementwise=False))
 
-SLIP_MEAN = Arg("slip_months_mean", "months", "Mean delay of each block's RFS date, e.g. 3; 0 for none",
-                kind="one", ge=0, le=1_200)
+SLIP_RULE = {"ge": 0, "le": 1_200}  # months
+SLIP_MEAN = Arg("slip_months_mean", "months", "Mean delay of each block's RFS date, e.g. 3: one for all blocks, or "
+                "one per block (0 for a block already delivered)", kind="raw")
 SLIP_SD = Arg("slip_months_sd", "months",
-              "Standard deviation of the delay (gamma distributed, independent per block); 0 for a fixed "
-              "delay of the mean; left out, equal to the mean (an exponential delay)",
-              kind="one", ge=0, le=1_200, default=None)
+              "Standard deviation of the delay (gamma distributed, independent per block), one or one per block; "
+              "0 for a fixed delay of the mean; left out, equal to the mean (an exponential delay)",
+              kind="raw", default=None)
 COLO_ARGS = (
     replace(colo_excel.RFS, help="Planned ready-for-service date of each block"),
     colo_excel.BLOCKS, colo_excel.RATE_ARG,
@@ -152,15 +153,25 @@ COLO_ARGS = (
 )
 
 
-def _colo_revenue(rfs_value, mw_value, rate_value, starts: Values, ends: Values, *rest: Values) -> np.ndarray:
+def _slips(mean_value, sd_value, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of each block's delay [months]; the sd is the mean where left out."""
+    mean = colo_excel.per_block(mean_value, SLIP_MEAN, keep, "mean", **SLIP_RULE)
+    left_out = sd_value.size == 1 and sd_value.flat[0] is None
+    sd = mean if left_out else colo_excel.per_block(sd_value, SLIP_SD, keep, "sd", **SLIP_RULE)
+    for i in np.flatnonzero((mean == 0) & (sd > 0))[:1]:
+        raise ArgumentError(f"slip_months_sd must be 0 where slip_months_mean is 0 (a delay >= 0 with mean 0 is "
+                            f"always 0), got {fmt(float(sd[i]))} for block {i + 1}")
+    return mean, sd
+
+
+def _colo_revenue(rfs_value, mw_value, rate_value, starts: Values, ends: Values, mean_value, paths: Values,
+                  seed: Values, sd_value, *rest: Values) -> np.ndarray:
     rfs, mw, keep = colo_excel.rfs_blocks(rfs_value, mw_value)
     rates = colo_excel.block_rates(rate_value, keep)
     first, errors = colo_excel.periods(starts, ends)
     first, last, errors = first.ravel(), ends.values.ravel(), errors.ravel()
-    mean, paths, seed, sd, q, escalator = _read(COLO_ARGS[5:], list(rest))
-    if mean == 0 and sd not in (None, 0):
-        raise ArgumentError(f"slip_months_sd must be 0 when slip_months_mean is 0 (a delay >= 0 with mean 0 "
-                            f"is always 0), got {fmt(sd)}")
+    mean, sd = _slips(mean_value, sd_value, keep)
+    paths, seed, q, escalator = _read((PATHS, SEED, *COLO_ARGS[9:]), [paths, seed, *rest])
     q = _percentiles(q)
     ok = np.equal(errors, None)
     with np.errstate(all="ignore"):

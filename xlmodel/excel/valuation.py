@@ -9,7 +9,7 @@ import numpy as np
 
 from xlmodel.core import valuation
 from xlmodel.excel.args import Arg, Values, blank_cells, flat_errors, one_value, parse_numbers, to_grid
-from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, block_rates, rfs_blocks
+from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, block_rates, per_block, rfs_blocks
 from xlmodel.excel.errors import ArgumentError
 from xlmodel.excel.mining import EFFICIENCY, FEES_OPT, FLEET, NETWORK, POOL_FEE, POWER, PRICE
 from xlmodel.excel.registry import ExcelFunction, broadcast_call, register
@@ -91,13 +91,7 @@ MAX_TERM_YEARS = 100
 
 def _terms(value, keep: np.ndarray) -> np.ndarray:
     """One term for every block, or one per block: whole years from 1."""
-    rule = {"ge": 1, "le": MAX_TERM_YEARS, "integer": True}
-    grid = to_grid(value, TERM.name)
-    if grid.size == 1:
-        return np.full(int(keep.sum()), one_value(parse_numbers(value, replace(TERM, kind="number", **rule)), TERM))
-    if grid.size != keep.size:
-        raise ArgumentError(f"term_years has {grid.size} cells: give one term, or one per block ({keep.size})")
-    return _column(value, TERM, keep, **rule)
+    return per_block(value, TERM, keep, "term", ge=1, le=MAX_TERM_YEARS, integer=True)
 
 
 def _lease_npv(rfs_value, mw_value, rate_value, margin: Values, discount: Values, term_value,
