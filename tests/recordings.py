@@ -90,8 +90,19 @@ CORZ_FACTS = {"cik": 1839341, "entityName": "Core Scientific, Inc./tx", "facts":
         _fact(None, "2025-09-30", 3_000_000_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3"),
     ]}},
 }}}
-for concept in CORZ_FACTS["facts"]["us-gaap"]["Assets"]["units"]["USD"]:
-    concept.pop("start")
+# capital-structure instants: the cover page's share count under dei, balance-sheet cash under us-gaap
+# (values made up for the replay; CORZ tags no LongTermDebt here, so the embedded debt line must survive)
+CORZ_FACTS["facts"]["dei"] = {"EntityCommonStockSharesOutstanding": {
+    "label": "Entity Common Stock, Shares Outstanding", "units": {"shares": [
+        _fact(None, "2025-07-31", 305_100_000, Q2_25, "10-Q", "2025-08-08", 2025, "Q2"),
+        _fact(None, "2025-10-20", 306_200_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3")]}}}
+CORZ_FACTS["facts"]["us-gaap"]["CashAndCashEquivalentsAtCarryingValue"] = {"label": "Cash", "units": {"USD": [
+    _fact(None, "2025-09-30", 453_400_000, Q3_25, "10-Q", "2025-10-24", 2025, "Q3")]}}
+for concept in ("Assets", "CashAndCashEquivalentsAtCarryingValue"):
+    for fact in CORZ_FACTS["facts"]["us-gaap"][concept]["units"]["USD"]:
+        fact.pop("start")
+for fact in CORZ_FACTS["facts"]["dei"]["EntityCommonStockSharesOutstanding"]["units"]["shares"]:
+    fact.pop("start")
 
 IREN_SUBMISSIONS = {**CORZ_SUBMISSIONS, "cik": "1878848", "name": "IREN Ltd", "fiscalYearEnd": "0630",
                     "filings": {"recent": {

@@ -136,3 +136,28 @@ def test_embedded_capital_lines_reach_data_company_as_of_their_own_date():
     assert shares.form.startswith("third_party_quoting_company: ") and shares.url.startswith("https://www.stocktitan.net/")
     debt = facts["capital.debt"]
     assert debt.value == 725_000_000 and debt.form.startswith("derived: 0.75% converts 2030 525,000,000")
+
+
+def test_a_refresh_writes_the_filings_lines_and_keeps_an_untagged_one_with_its_source(template, tmp_path):
+    import shutil
+
+    from recordings import ENVIRON
+    from replay_server import ReplayServer
+
+    from xlmodel.data.grids import COMPANY, COMPANY_HEADER
+    from xlmodel.refresh.store import refresh_workbook
+    from xlmodel.refresh.xlsxfile import read_sheet
+
+    book = shutil.copy(template, tmp_path / "book.xlsx")
+    with ReplayServer() as server:
+        report = refresh_workbook(book, environ={**ENVIRON, **server.environ()}, tickers=("CORZ",), only=("sec",),
+                                  sleep=lambda s: None)
+    assert not report.failures, [o.error for o in report.failures]
+    rows = [dict(zip(COMPANY_HEADER, r)) for r in read_sheet(book, COMPANY)[1:]]
+    corz = {r["key"]: r for r in rows if r["ticker"] == "CORZ" and str(r["key"]).startswith("capital.")}
+    shares = corz["capital.shares_outstanding"]
+    assert (shares["value"], shares["period_end"], shares["concept"]) == (
+        306_200_000, "2025-10-20", "dei:EntityCommonStockSharesOutstanding")
+    assert shares["url"].endswith("/core-20250930.htm") and corz["capital.cash"]["value"] == 453_400_000
+    debt = corz["capital.debt"]  # not tagged in the replayed filings: the embedded, sourced line stays
+    assert debt["value"] == 1_025_000_000 and debt["form"].startswith("derived: ")

@@ -75,11 +75,17 @@ def _place(grid: list[list[Any]], r: int, c: int, values: list[Any]) -> None:
 
 
 def company_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[list[Any]]:
-    """Facts of refreshed tickers replaced; rows of tickers that failed or were not asked for kept."""
-    fresh = {o.name.split(":", 1)[1] for o in outcomes if o.ok}
-    kept = [r for r in previous[1:] if r and r[0] and r[0] not in fresh]
-    new = [list(astuple(f)) for o in outcomes if o.ok and o.records for f in o.records.facts]
+    """Facts of refreshed tickers replaced; rows of tickers that failed or were not asked for kept.
+
+    A capital-structure line (``capital.*``) the filings do not tag is kept as it was, with its own
+    source, rather than lost: the Valuation sheet reads one line per ticker and key.
+    """
     ticker, end, key = (COMPANY_HEADER.index(n) for n in ("ticker", "period_end", "key"))
+    new = [list(astuple(f)) for o in outcomes if o.ok and o.records for f in o.records.facts]
+    fresh = {o.name.split(":", 1)[1] for o in outcomes if o.ok}
+    tagged = {(r[ticker], r[key]) for r in new}
+    kept = [r for r in previous[1:] if r and r[0] and (r[0] not in fresh or (
+        str(r[key]).startswith("capital.") and (r[ticker], r[key]) not in tagged))]
     return [list(COMPANY_HEADER), *sorted(kept + new, key=lambda r: (str(r[ticker]), str(r[end]), str(r[key])))]
 
 
