@@ -35,6 +35,8 @@ def operand_value(book: openpyxl.Workbook, values: dict, sheet: str, tok: Token 
         return float(tok.value)
     if tok.subtype == Token.TEXT:
         return tok.value.strip('"')
+    if tok.subtype == Token.LOGICAL:
+        return tok.value.upper() == "TRUE"
     ref = tok.value
     if ref in book.defined_names:
         sheet, ref = next(iter(book.defined_names[ref].destinations))

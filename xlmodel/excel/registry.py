@@ -97,7 +97,7 @@ class ExcelFunction:
         parsed: list[Any] = []
         for i, arg in enumerate(self.args):
             value = values[i] if i < len(values) else None
-            if _omitted(value):
+            if _omitted(value) or (arg.optional and _blank_text(value)):
                 if not arg.optional:
                     raise ArgumentError(f"{arg.name} is required ({arg.unit}: {arg.help})")
                 if arg.default is None and arg.kind in NUMBER_KINDS:
@@ -116,6 +116,13 @@ def _omitted(value: Any) -> bool:
         inner = value[0]
         return inner is None or (isinstance(inner, (list, tuple)) and len(inner) == 1 and inner[0] is None)
     return False
+
+
+def _blank_text(value: Any) -> bool:
+    """Empty text in one cell: how the headless engine passes an empty argument (``F(a,,c)``)."""
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    return isinstance(value, str) and not value.strip()
 
 
 def _parse(arg: Arg, value: Any, earlier: list[Any], args: tuple[Arg, ...]) -> Any:
