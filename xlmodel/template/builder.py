@@ -16,13 +16,14 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.template import bridge, colocation, datasheets, mining, peers
+from xlmodel.template import bridge, colocation, datasheets, mining, peers, scenarios, valuation
 from xlmodel.template.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-SHEETS = ["README", "Inputs", "Mining", "Colocation", "Bridge", "Peers", CONF_SHEET, *datasheets.SHEET_NAMES]
+MODEL_SHEETS = ["Mining", "Colocation", "Bridge", "Peers", "Valuation", "Scenarios"]
+SHEETS = ["README", "Inputs", *MODEL_SHEETS, CONF_SHEET, *datasheets.SHEET_NAMES]
 
 README_LINES = [
     ("xlmodel miner model", "title"),
@@ -41,11 +42,18 @@ README_LINES = [
     ("Peers: the eleven listed miners by calendar quarter (revenue by segment, HPC share, gross profit, SG&A, net "
      "income, each row's source), then typed inputs per company and what xlmodel's functions make of them. Offline "
      "it shows the sourced figures embedded for nine companies; Refresh fills the rest from SEC filings.", "text"),
-    ("Settings: provider URLs and the SEC User-Agent Refresh uses (environment variables of the same name win).",
-     "text"),
-    ("Data_Network, Data_Prices, Data_Company: what Refresh pulled (from the embedded snapshot until the first "
-     "refresh); Sources: where each table came from, when, and whether it is current or stale. Refresh writes only "
-     "these four sheets.", "text"),
+    ("Valuation: a sum of the parts for the ticker at its top (contracted leases by VAL_LEASE_NPV, the pipeline, "
+     "mining by VAL_MINING_NPV, bitcoin, net debt, diluted shares) down to value per share; what the market pays "
+     "per contracted MW beside JPMorgan's and CoreWeave's reference points; a discount-rate by BTC-price grid; the "
+     "covered companies' dilutive instruments and signed leases, each with its source.", "text"),
+    ("Scenarios: percentiles, not points: a BTC price fan, the fleet's mining-margin fan and the probability of a "
+     "negative margin by month (base and stress volatility, the 2028 halving in view), and colocation revenue "
+     "under RFS slips against the plan.", "text"),
+    ("Settings: provider URLs, the SEC User-Agent and the Stooq key Refresh uses (environment variables of the "
+     "same name win).", "text"),
+    ("Data_Network, Data_Prices, Data_Company, Data_Equities: what Refresh pulled (from the embedded, sourced "
+     "snapshot until the first refresh); Sources: where each table came from, when, and whether it is current or "
+     "stale. Refresh writes only these five sheets.", "text"),
     ("xlwings.conf: tells the xlwings add-in which Python module holds the functions (UDF Modules).", "text"),
     ("", "text"),
     ("Colours", "header"),
@@ -86,13 +94,15 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     styles = Styles(wb)
     readme = wb.add_worksheet("README")
     inputs = wb.add_worksheet("Inputs")
-    sheets = {name: wb.add_worksheet(name) for name in ("Mining", "Colocation", "Bridge", "Peers")}
+    sheets = {name: wb.add_worksheet(name) for name in MODEL_SHEETS}
     _write_readme(readme, styles)
     _write_inputs(inputs, wb, styles)
     mining.write_mining(sheets["Mining"], wb, styles)
     colocation.write_colocation(sheets["Colocation"], wb, styles)
     bridge.write_bridge(sheets["Bridge"], wb, styles)
     peers.write_peers(sheets["Peers"], wb, styles)
+    valuation.write_valuation(sheets["Valuation"], wb, styles)
+    scenarios.write_scenarios(sheets["Scenarios"], wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
     datasheets.write_settings(wb.add_worksheet("Settings"), styles)
     datasheets.write_data_sheets(wb, styles)

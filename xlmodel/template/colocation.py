@@ -161,6 +161,9 @@ def _write_quarters(ws, wb: Workbook, styles: Styles, r: int) -> int:
     ws.write_array_formula(first, 5, last, 5, f"{{=COLO_REVENUE_PER_MW({rev_rng},{mw_rng},4)}}",
                            styles.get("formula", "usd"))
     wb.define_name("colo_revenue_by_quarter", f"='{ws.name}'!{rev_rng}")
+    wb.define_name("colo_quarter_labels", f"='{ws.name}'!{xl_range_abs(first, 0, last, 0)}")
+    wb.define_name("colo_quarter_starts", f"='{ws.name}'!{starts}")
+    wb.define_name("colo_quarter_ends", f"='{ws.name}'!{ends}")
     for year, q in ((2025, 4), (2026, 4)):  # key results: the ramp at two year-ends
         r = first + QUARTERS.index((year, q))
         wb.define_name(f"colo_billable_mw_q{q}_{year % 100}", f"='{ws.name}'!{xl_range_abs(r, 3, r, 3)}")

@@ -7,6 +7,7 @@ formula that reads another sheet or the data tables.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,8 @@ NUMBER_FORMATS = {
 }
 
 COMPANY_ROWS = 5000  # Data_Company rows the lookups read
-LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_key": 6, "company_value": 7, "company_url": 14}
+LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_period_end": 5, "company_key": 6,
+                  "company_value": 7, "company_form": 12, "company_url": 14}
 
 
 @dataclass
@@ -101,14 +103,20 @@ def write_rows(ws: Worksheet, wb: Workbook, styles: Styles, first_row: int, rows
         r = first_row + i
         ws.write_string(r, 0, row.label, styles.label)
         fmt = styles.get(row.role, row.number)
-        if isinstance(row.value, str) and row.value.startswith("="):
+        if isinstance(row.value, str) and row.value.startswith("{="):  # a one-cell array formula
+            ws.write_array_formula(r, 1, r, 1, row.value, fmt)
+        elif isinstance(row.value, str) and row.value.startswith("="):
             ws.write_formula(r, 1, row.value, fmt)
         elif isinstance(row.value, str):
             ws.write_string(r, 1, row.value, fmt)
+        elif isinstance(row.value, dt.date):
+            ws.write_datetime(r, 1, dt.datetime.combine(row.value, dt.time()), fmt)
         else:
             ws.write_number(r, 1, row.value, fmt)
         ws.write_string(r, 2, row.unit, styles.label)
-        if row.note:
+        if row.note.startswith("{="):  # where a looked-up value comes from, looked up beside it
+            ws.write_array_formula(r, 3, r, 3, row.note, styles.note)
+        elif row.note:
             ws.write_string(r, 3, row.note, styles.note)
         if row.name:
             cell = xl_rowcol_to_cell(r, 1, row_abs=True, col_abs=True)
@@ -135,3 +143,17 @@ def company_value(ticker: str, quarter: str, key: str) -> str:
     zero). The arguments are formula operands: a cell, a name or a quoted string."""
     match = f"company_ticker,{ticker},company_quarter,{quarter},company_key,{key}"
     return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'
+
+
+def company_line(ticker: str, key: str) -> str:
+    """A capital-structure line of Data_Company (one per ticker and key, whatever its date) as a formula
+    (no leading '='), empty text when there is none. The arguments are formula operands."""
+    match = f"company_ticker,{ticker},company_key,{key}"
+    return f'IF(COUNTIFS({match})=0,"",SUMIFS(company_value,{match}))'
+
+
+def company_line_source(ticker: str, key: str, missing: str) -> str:
+    """Where that line comes from, 'as of <date>: <form> <url>', as a one-cell array formula ({=...})."""
+    at = f"MATCH(1,(company_ticker={ticker})*(company_key={key}),0)"
+    return (f'{{=IFERROR("as of "&INDEX(company_period_end,{at})&": "&INDEX(company_form,{at})&" "&'
+            f'INDEX(company_url,{at}),"{missing}")}}')

@@ -16,7 +16,8 @@ from xlmodel.data.capital import LINES as CAPITAL_LINES
 from xlmodel.data.embedded import company_quarters
 from xlmodel.data.segments import mapping
 from xlmodel.template.colocation import PEER_CONTRACTS
-from xlmodel.template.layout import Styles, company_value, header, model_sheet
+from xlmodel.template.layout import Styles, company_line, company_value, header, model_sheet
+from xlmodel.template.valuation import converted_principal, diluted_shares, latest_close
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
     ("CORZ", "Core Scientific"), ("IREN", "IREN"), ("CIFR", "Cipher Mining"), ("WULF", "TeraWulf"),
@@ -60,6 +61,15 @@ DERIVED = [
     ("cash cost per BTC (USD per BTC)", "usd"),
     ("colocation revenue per contracted MW (USD per MW-year)", "usd"),
     ("contract value per MW-year (USD per MW-year)", "usd"),
+]
+MARKET = [  # (header, number format): what the market pays, from Data_Equities, Data_Company and the Valuation sheet
+    ("share price (USD/share)", "usd2"),
+    ("price date", "text"),
+    ("basic shares", "num0"),
+    ("diluted shares (VAL_DILUTED_SHARES)", "num0"),
+    ("net debt (USD)", "usd"),
+    ("signed critical-IT MW (Valuation's lease table)", "num0"),
+    ("EV per signed IT MW, bitcoin held taken out (USD per MW)", "usd"),
 ]
 
 
@@ -162,6 +172,42 @@ def _write_inputs(ws, wb: Workbook, styles: Styles, r: int) -> None:
         ]
         for k, (formula, (_, number)) in enumerate(zip(formulas, DERIVED)):
             ws.write_formula(row, source_col + 1 + k, formula, styles.get("link" if k < 2 else "formula", number))
+    _write_market(ws, styles, r, source_col + 1 + len(DERIVED))
     ws.write_string(r + 2 + len(PEERS), 0, "Cash cost per BTC here is self-mining cost of revenue (ex-D&A) per BTC "
-                    "mined, TheMinerMag's measure; the Mining sheet builds other measures from cost lines.",
+                    "mined, TheMinerMag's measure; the Mining sheet builds other measures from cost lines. The market "
+                    "columns use each company's latest close, capital lines and instruments, each of its own date "
+                    "(Data_Equities, Data_Company, the Valuation sheet's tables): blank where one is missing.",
                     styles.note)
+
+
+def _write_market(ws, styles: Styles, r: int, first_col: int) -> None:
+    """Share price, diluted shares, net debt, signed IT MW and what the market pays per MW, per company."""
+    for c, (title, _) in enumerate(MARKET):
+        ws.write_string(r, first_col + c, title, styles.header)
+    for i in range(len(PEERS)):
+        row, n = r + 1 + i, r + 2 + i
+        cells = [f"{chr(ord('A') + first_col + k)}{n}" for k in range(len(MARKET))]
+        for k, (formula, (_, number)) in enumerate(zip(_market_formulas(f"$A{n}", cells), MARKET)):
+            fmt = styles.get("key" if k == len(MARKET) - 1 else "link", number)
+            if formula.startswith("{"):
+                ws.write_array_formula(row, first_col + k, row, first_col + k, formula, fmt)
+            else:
+                ws.write_formula(row, first_col + k, formula, fmt)
+
+
+def _market_formulas(t: str, cells: list[str]) -> list[str]:
+    """The MARKET columns' formulas for the company in cell ``t``, the columns' own cells in ``cells``."""
+    price, _, basic, diluted, net_debt, mw, _ = cells
+    debt, cash = company_line(t, '"capital.debt"'), company_line(t, '"capital.cash"')
+    signed = f'SUMIFS(contract_mw,contract_ticker,{t},contract_basis,"IT")'
+    btc = company_line(t, '"capital.btc_held"')
+    return [
+        "=" + latest_close(t),
+        "=" + latest_close(t, "C"),
+        "=" + company_line(t, '"capital.shares_outstanding"'),
+        f'{{=IF(OR({price}="",{basic}=""),"",{diluted_shares(t, basic, price)})}}',
+        f'{{=IF(OR({price}="",{debt}="",{cash}=""),"",{debt}-{cash}-{converted_principal(t, price)})}}',
+        f'=IF({signed}=0,"",{signed})',
+        (f'=IF(OR({diluted}="",{net_debt}="",{mw}=""),"",'
+         f"VAL_IMPLIED_USD_PER_MW({price},{diluted},{net_debt},N({btc})*btc_price_usd,{mw}))"),
+    ]
