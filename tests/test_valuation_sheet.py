@@ -99,3 +99,12 @@ def test_core_scientific_and_at_least_three_peers_price_their_signed_mw_offline(
                         args[3])
         assert value(MARKET[-1][0], ticker) == pytest.approx(expected), ticker
     assert value(MARKET[-1][0], "MARA") == ""  # no signed lease, no debt line: left blank, never a guess
+
+
+def test_each_looked_up_line_says_where_it_comes_from(book, calculated):
+    ws = book["Valuation"]
+    notes = {ws[f"A{r}"].value: calculated.values.get(("Valuation", f"D{r}")) for r in range(1, 30)}
+    assert notes["Share price"] == "close of 2026-01-22 (Data_Equities; see Sources)"
+    assert notes["Basic shares outstanding"].startswith("as of 2026-01-22: third_party: StockAnalysis")
+    assert notes["Debt"].startswith("as of 2024-12-31: derived: 3% notes due 2029")
+    assert notes["Bitcoin held"] == "not in Data_Company: type a figure in column B"

@@ -116,6 +116,8 @@ def write_rows(ws: Worksheet, wb: Workbook, styles: Styles, first_row: int, rows
         ws.write_string(r, 2, row.unit, styles.label)
         if row.note.startswith("{="):  # where a looked-up value comes from, looked up beside it
             ws.write_array_formula(r, 3, r, 3, row.note, styles.note)
+        elif row.note.startswith("="):
+            ws.write_formula(r, 3, row.note, styles.note)
         elif row.note:
             ws.write_string(r, 3, row.note, styles.note)
         if row.name:

@@ -17,7 +17,7 @@ from xlmodel.data.embedded import company_quarters
 from xlmodel.data.segments import mapping
 from xlmodel.template.colocation import PEER_CONTRACTS
 from xlmodel.template.layout import Styles, company_line, company_value, header, model_sheet
-from xlmodel.template.valuation import converted_principal, diluted_shares, latest_close
+from xlmodel.template.valuation import converted_principal, diluted_shares, latest_close, latest_close_date
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
     ("CORZ", "Core Scientific"), ("IREN", "IREN"), ("CIFR", "Cipher Mining"), ("WULF", "TeraWulf"),
@@ -203,7 +203,7 @@ def _market_formulas(t: str, cells: list[str]) -> list[str]:
     btc = company_line(t, '"capital.btc_held"')
     return [
         "=" + latest_close(t),
-        "=" + latest_close(t, "C"),
+        "=" + latest_close_date(t),
         "=" + company_line(t, '"capital.shares_outstanding"'),
         f'{{=IF(OR({price}="",{basic}=""),"",{diluted_shares(t, basic, price)})}}',
         f'{{=IF(OR({price}="",{debt}="",{cash}=""),"",{debt}-{cash}-{converted_principal(t, price)})}}',

@@ -69,18 +69,21 @@ def converted_principal(ticker: str, price: str) -> str:
     return f"SUMPRODUCT((inst_ticker={ticker})*(inst_conversion>0)*({price}>=inst_conversion)*inst_principal)"
 
 
-def latest_close(ticker: str, column: str = "B") -> str:
-    """A ticker's latest close (column B) or its date (C) in Data_Equities, empty text when there is none."""
-    return (f'IFERROR(INDEX(Data_Equities!${column}$2:${column}$100,MATCH({ticker},{EQUITY_ROWS},0))&"","")'
-            if column != "B" else
-            f'IFERROR(1*INDEX(Data_Equities!$B$2:$B$100,MATCH({ticker},{EQUITY_ROWS},0)),"")')
+def latest_close(ticker: str) -> str:
+    """A ticker's latest close in Data_Equities (column B of its row), empty text when there is none."""
+    return f'IFERROR(1*INDEX(Data_Equities!$B$2:$B$100,MATCH({ticker},{EQUITY_ROWS},0)),"")'
+
+
+def latest_close_date(ticker: str) -> str:
+    """The date of that close (column C), as text."""
+    return f'IFERROR(INDEX(Data_Equities!$C$2:$C$100,MATCH({ticker},{EQUITY_ROWS},0))&"","")'
 
 
 def _company_rows() -> list[Row]:
     return [
         Row("Share price", "=" + latest_close("val_ticker"), "USD/share",
-            "=" + 'IF(val_share_price="","no close in Data_Equities: type one","close of "&' + latest_close(
-                "val_ticker", "C") + '&" (Data_Equities; see Sources)")', "val_share_price", "usd2", "link"),
+            f'=IF(val_share_price="","no close in Data_Equities: type one","close of "&'
+            f'{latest_close_date("val_ticker")}&" (Data_Equities; see Sources)")', "val_share_price", "usd2", "link"),
         _line("Basic shares outstanding", "capital.shares_outstanding", "shares", "val_basic_shares", "num0"),
         _line("Cash and equivalents", "capital.cash", "USD", "val_cash", "usd"),
         _line("Debt", "capital.debt", "USD", "val_debt", "usd"),
