@@ -39,6 +39,9 @@ class Arg:
     - ``text``: text values, such as keys or labels;
     - ``flag``: TRUE/FALSE (1/0) element by element, broadcast like numbers;
     - ``raw``: passed through as a 2-D array for the function to read.
+
+    ``default=None`` makes an argument optional without a value: a number argument left out
+    reaches the function as NaN (its docstring says what that means, e.g. no terminal value).
     """
 
     name: str
@@ -50,9 +53,6 @@ class Arg:
     ge: float | None = None
     le: float | None = None
     integer: bool = False
-
-    # ``default=None`` on a number argument: it may be left out, and then reaches the function as NaN
-    # (the function's docstring says what that means, e.g. no terminal value)
 
     @property
     def optional(self) -> bool:
