@@ -139,6 +139,25 @@ def blank_cells(value: Any, arg: Arg) -> np.ndarray:
     return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in grid.flat], dtype=bool)
 
 
+def left_out(value: Any) -> bool:
+    """An optional range argument not given: nothing, or one cell holding nothing or blank text."""
+    if value is None:
+        return True
+    grid = to_grid(value, "value")
+    item = grid.flat[0]
+    return grid.size == 1 and (item is None or (isinstance(item, str) and not item.strip()))
+
+
+def kept_column(value: Any, arg: Arg, keep: np.ndarray, noun: str, **rule: Any) -> np.ndarray:
+    """One column of a list with spare rows, flat, blanks read as 0; the first bad value on a row ``keep``
+    marks is refused, named by ``noun`` and its number. ``rule`` holds the bounds each value must meet."""
+    parsed = parse_numbers(value, Arg(arg.name, arg.unit, arg.help, **rule), empty=0.0)
+    errors = flat_errors(parsed)
+    for i in np.flatnonzero(keep & np.not_equal(errors, None))[:1]:
+        raise ArgumentError(f"{errors[i]} ({noun} {i + 1})")
+    return parsed.values.ravel()
+
+
 def flat_errors(parsed: Values) -> np.ndarray:
     """The message of each element, flat (None where it was fine)."""
     if parsed.errors is None:

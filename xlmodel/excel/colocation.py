@@ -12,6 +12,7 @@ from xlmodel.excel.args import (
     Values,
     blank_cells,
     flat_errors,
+    kept_column,
     one_value,
     parse_numbers,
     shape_text,
@@ -190,15 +191,6 @@ PEER_ARGS = (
 BASIS = {"it": "IT", "critical it": "IT", "gross": "gross", "utility": "gross"}
 
 
-def _peer_column(value, name: str, keep: np.ndarray, **rule) -> np.ndarray:
-    parsed = parse_numbers(value, Arg(name, "", "", **rule), empty=0.0)
-    errors = flat_errors(parsed)
-    for i in np.flatnonzero(keep):
-        if errors[i] is not None:
-            raise ArgumentError(f"{errors[i]} (contract {i + 1})")
-    return parsed.values.ravel()
-
-
 def _peer_table(operators, tenants, mw_value, basis, term_value, tcv_value, ratio: Values) -> np.ndarray:
     ops, ten, bas = operators.ravel(), tenants.ravel(), basis.ravel()
     n = ops.size
@@ -208,9 +200,9 @@ def _peer_table(operators, tenants, mw_value, basis, term_value, tcv_value, rati
         if col.size != n:
             raise ArgumentError(f"{name} has {col.size} cells but operators has {n}: give one per contract")
     keep = (ops != "") | (ten != "") | (bas != "") | ~blank_cells(mw_value, PEER_ARGS[2])
-    mw = _peer_column(mw_value, "mw", keep, gt=0)
-    term = _peer_column(term_value, "term_years", keep, gt=0)
-    tcv = _peer_column(tcv_value, "total_value_usd", keep, ge=0)
+    mw = kept_column(mw_value, PEER_ARGS[2], keep, "contract", gt=0)
+    term = kept_column(term_value, PEER_ARGS[4], keep, "contract", gt=0)
+    tcv = kept_column(tcv_value, PEER_ARGS[5], keep, "contract", ge=0)
     gross_to_it = one_value(ratio, PEER_ARGS[6])
     kinds = []
     for i in np.flatnonzero(keep):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xlmodel.excel.args import Arg
+from xlmodel.excel.args import Arg, left_out
 from xlmodel.excel.errors import ArgumentError, CellError
 from xlmodel.excel.registry import ExcelFunction, get, register
 
@@ -28,7 +28,7 @@ def explain(function_name: np.ndarray, *args) -> np.ndarray:
     fn = get(name)
     if fn is None or fn.name == NAME:
         raise ArgumentError(f"function_name must name an xlmodel function, got '{name}'")
-    args = tuple(None if _blank(a) else a for a in args)
+    args = tuple(None if left_out(a) else a for a in args)
     extra = [i for i, a in enumerate(args[len(fn.args):], start=len(fn.args) + 1) if a is not None]
     if extra:
         raise ArgumentError(f"{fn.name} takes {len(fn.args)} arguments; arg_{extra[0]} is given as well")
@@ -42,11 +42,6 @@ def explain(function_name: np.ndarray, *args) -> np.ndarray:
         if isinstance(value, CellError):
             reasons[idx] = value.message
     return reasons
-
-
-def _blank(value) -> bool:
-    """An argument left out: it arrives here as a one-cell range holding nothing."""
-    return value is None or (isinstance(value, np.ndarray) and value.size == 1 and value.flat[0] is None)
 
 
 register(ExcelFunction(

@@ -10,7 +10,7 @@ import numpy as np
 from xlmodel.core import mining, scenarios
 from xlmodel.excel import colocation as colo_excel
 from xlmodel.excel import mining as mining_excel
-from xlmodel.excel.args import Arg, Values, fmt, one_value, vector
+from xlmodel.excel.args import Arg, Values, fmt, left_out, one_value, vector
 from xlmodel.excel.errors import ArgumentError, CellError
 from xlmodel.excel.registry import ExcelFunction, register
 
@@ -156,8 +156,7 @@ COLO_ARGS = (
 def _slips(mean_value, sd_value, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and sd of each block's delay [months]; the sd is the mean where left out."""
     mean = colo_excel.per_block(mean_value, SLIP_MEAN, keep, "mean", **SLIP_RULE)
-    left_out = sd_value.size == 1 and sd_value.flat[0] is None
-    sd = mean if left_out else colo_excel.per_block(sd_value, SLIP_SD, keep, "sd", **SLIP_RULE)
+    sd = mean if left_out(sd_value) else colo_excel.per_block(sd_value, SLIP_SD, keep, "sd", **SLIP_RULE)
     for i in np.flatnonzero((mean == 0) & (sd > 0))[:1]:
         raise ArgumentError(f"slip_months_sd must be 0 where slip_months_mean is 0 (a delay >= 0 with mean 0 is "
                             f"always 0), got {fmt(float(sd[i]))} for block {i + 1}")

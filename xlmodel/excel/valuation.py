@@ -8,7 +8,17 @@ from dataclasses import replace
 import numpy as np
 
 from xlmodel.core import valuation
-from xlmodel.excel.args import Arg, Values, blank_cells, flat_errors, one_value, parse_numbers, to_grid
+from xlmodel.excel.args import (
+    Arg,
+    Values,
+    blank_cells,
+    flat_errors,
+    kept_column,
+    left_out,
+    one_value,
+    parse_numbers,
+    to_grid,
+)
 from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, block_rates, per_block, rfs_blocks
 from xlmodel.excel.errors import ArgumentError
 from xlmodel.excel.mining import EFFICIENCY, FEES_OPT, FLEET, NETWORK, POOL_FEE, POWER, PRICE
@@ -27,20 +37,11 @@ CONVERSIONS = Arg("conversion_prices_usd", "USD/share", "Conversion price of eac
                   kind="raw", default=None)
 
 
-def _column(value, arg: Arg, keep: np.ndarray, **rule) -> np.ndarray:
-    """The kept rows of one column of a paired list, the first bad one refused with its row."""
-    parsed = parse_numbers(value, Arg(arg.name, arg.unit, arg.help, **rule), empty=0.0)
-    errors = flat_errors(parsed)
-    for i in np.flatnonzero(keep & np.not_equal(errors, None)):
-        raise ArgumentError(f"{errors[i]} (row {i + 1})")
-    return parsed.values.ravel()[keep]
-
-
 def _paired(first, second, first_rule: dict, second_rule: dict, row: str) -> tuple[np.ndarray, np.ndarray]:
     """Two same-length lists (counts and strikes, principals and prices), one ``row`` each; rows blank in
     both are skipped."""
     (value_a, arg_a), (value_b, arg_b) = first, second
-    given_a, given_b = not _left_out(value_a), not _left_out(value_b)
+    given_a, given_b = not left_out(value_a), not left_out(value_b)
     if not given_a and not given_b:
         return np.empty(0), np.empty(0)
     if given_a != given_b:
@@ -56,12 +57,8 @@ def _paired(first, second, first_rule: dict, second_rule: dict, row: str) -> tup
         raise ArgumentError(f"{empty.name} is empty for {row} {i + 1}, which has "
                             f"{(arg_b if blank_a[i] else arg_a).name}")
     keep = ~blank_a
-    return _column(value_a, arg_a, keep, **first_rule), _column(value_b, arg_b, keep, **second_rule)
-
-
-def _left_out(value) -> bool:
-    grid = to_grid(value, "value")
-    return grid.size == 1 and (grid.flat[0] is None or (isinstance(grid.flat[0], str) and not grid.flat[0].strip()))
+    return (kept_column(value_a, arg_a, keep, "row", **first_rule)[keep],
+            kept_column(value_b, arg_b, keep, "row", **second_rule)[keep])
 
 
 def _diluted_shares(basic: Values, price: Values, counts, strikes, principals, conversions) -> np.ndarray:
