@@ -19,6 +19,7 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
+from xlmodel.calc import address_reads
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc import xlsxpatch
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
@@ -90,6 +91,8 @@ def calculate(path: Path | str) -> Calculation:
     calc = Calculation(path=path)
     calc.notes = _prepare(wb, book_scan)
     _evaluate(wb, path)
+    if _unlink_address_reads(wb, book_scan):
+        _evaluate(wb, path)
     if _intersect_legacy(wb, book_scan):
         _evaluate(wb, path)
     for table in book_scan.data_tables:
@@ -163,6 +166,30 @@ def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) ->
         text = gaps.engine_formula(wb, sheet, address)
         book_scan.formulas[(sheet, address)] = text
     return text
+
+
+def _unlink_address_reads(wb: fz.Workbook, book_scan: Scan) -> bool:
+    """Cells the engine stamped ``#CIRC!``: their address-only reference arguments through INDIRECT.
+
+    Returns whether any formula changed (the workbook then needs evaluating again).
+    """
+    if not wb.last_cycle_telemetry().circ_cells_stamped:
+        return False
+    values = read_cells(wb, book_scan.formulas)
+    changed = False
+    for (sheet, address), value in values.items():
+        if not (gaps.is_error(value) and value["kind"] == "Circ"):
+            continue
+        current = gaps.engine_formula(wb, sheet, address)
+        if address_reads.has_address_argument(current):
+            unlinked = address_reads.unlink(current, sheet)
+            if unlinked != current:
+                try:
+                    wb.set_formula(sheet, *split_address(address), unlinked)
+                except RuntimeError:  # the formula reads its own value too: a true cycle, left as it is
+                    continue
+                changed = True
+    return changed
 
 
 def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:

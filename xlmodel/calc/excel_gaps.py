@@ -52,6 +52,7 @@ def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
     """The engine's settings for this workbook: Excel's iterative calculation when the file asks for it."""
     cfg = fz.EvaluationConfig()
     cfg.enable_parallel = False  # xlmodel's callbacks are Python: one thread keeps their order and the GIL simple
+    cfg.cycle_detection = "runtime"  # a cycle is one through values read, as in Excel (ROW(C1) in C1 is none)
     if book_scan.iterate:
         cfg.cycle_policy = "iterate"
         cfg.iterate_max_iterations = book_scan.iterate_count
