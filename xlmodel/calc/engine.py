@@ -19,9 +19,8 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
-from xlmodel.calc import address_reads
+from xlmodel.calc import address_reads, xlsxpatch
 from xlmodel.calc import excel_gaps as gaps
-from xlmodel.calc import xlsxpatch
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
 
