@@ -17,7 +17,8 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats).
+- functions the engine lacks or gets wrong (VDB, TEXT's number formats, and the odd-period
+  bond functions of :mod:`xlmodel.calc.bonds`).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -38,6 +39,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
+from xlmodel.calc import bonds
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -76,6 +78,10 @@ def register_functions(wb: fz.Workbook) -> None:
         wb.register_function(fn.name, _xlmodel_callback(fn.name), min_args=fn.required, max_args=len(fn.args))
     wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
     wb.register_function("VDB", vdb_callback, min_args=5, max_args=7)
+    wb.register_function("ODDFPRICE", bonds.oddfprice, min_args=8, max_args=9)
+    wb.register_function("ODDFYIELD", bonds.oddfyield, min_args=8, max_args=9)
+    wb.register_function("ODDLPRICE", bonds.oddlprice, min_args=7, max_args=8)
+    wb.register_function("ODDLYIELD", bonds.oddlyield, min_args=7, max_args=8)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
 
 
