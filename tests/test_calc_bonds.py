@@ -137,3 +137,37 @@ def test_a_workbook_computes_them_from_date_cells_and_date_formulas(tmp_path):
     assert round(calc.value("S", "B3"), 2) == 99.88
     assert calc.value("S", "B4") == pytest.approx(0.0405, rel=1e-12)
     assert calc.value("S", "B5") == ErrorValue("#NUM!")
+
+
+def test_price_and_yield_follow_excel():
+    # Microsoft's PRICE help example: 2/15/2008, 11/15/2017, 5.75%, 6.5%, 100, 2, 0: "$94.63"
+    price = bonds.price(serial(2008, 2, 15), serial(2017, 11, 15), 0.0575, 0.065, 100, 2, 0)
+    assert round(price, 2) == 94.63
+    # Microsoft's YIELD help example: 2/15/2008, 11/15/2016, 5.75%, 95.04287, 100, 2, 0: "0.065 (6.5%)"
+    assert round(bonds.yield_(serial(2008, 2, 15), serial(2016, 11, 15), 0.0575, 95.04287, 100, 2, 0), 4) == 0.065
+    assert bonds.price(serial(2008, 2, 15), serial(2008, 2, 15), 0.0575, 0.065, 100, 2, 0) == NUM
+    assert bonds.yield_(serial(2008, 2, 15), serial(2016, 11, 15), 0.0575, 0, 100, 2, 0) == NUM
+
+
+H29 = "=PRICE(DATE(2025,4,1),DATE(2028,3,13),0.22,0.12,15,1,2)"
+H29_EXCEL = 62.736929069290866  # tests/oracle/ironcalc_xlsx_tests_calc_tests_FINANCIAL_PRICE_YIELD.xlsx PRICE_YIELD!H29
+
+
+def test_the_engines_price_on_actual_360_is_not_excels():
+    # Upstream: formualizer 0.13 takes DSC/E as actual days over actual days on basis 2 (Excel: (E-A)/E, E=360)
+    wb = fz.Workbook()
+    wb.sheet("S").set_formula(1, 1, H29)
+    assert wb.evaluate_cell("S", 1, 1) == pytest.approx(62.74759944598839, rel=1e-12)  # not Excel's
+    assert bonds.price(serial(2025, 4, 1), serial(2028, 3, 13), 0.22, 0.12, 15, 1, 2) == pytest.approx(
+        H29_EXCEL, rel=1e-12)
+
+
+def test_a_workbook_prices_through_the_override(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["A2"] = H29, "=YIELD(DATE(2025,4,1),DATE(2028,3,13),0.22,A1,15,1,2)"
+    wb.save(tmp_path / "price.xlsx")
+    calc = engine.calculate(tmp_path / "price.xlsx")
+    assert calc.value("S", "A1") == pytest.approx(H29_EXCEL, rel=1e-12)
+    assert calc.value("S", "A2") == pytest.approx(0.12, rel=1e-12)  # Excel's PRICE_YIELD!I29 reads 0.12

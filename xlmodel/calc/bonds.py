@@ -1,4 +1,4 @@
-"""Excel's prices and yields of bonds with an odd first or last coupon period.
+"""Excel's bond prices and yields: odd first or last coupon periods, and PRICE and YIELD.
 
 Upstream: formualizer 0.13 has no ODDFPRICE, ODDFYIELD, ODDLPRICE or ODDLYIELD
 (``=ODDFPRICE(DATE(2008,11,11),DATE(2021,3,1),DATE(2008,10,15),DATE(2009,3,1),0.0785,0.0625,100,2,1)``
@@ -16,6 +16,11 @@ LibreOffice is no guide here: its ODDFPRICE and ODDFYIELD always fail
 count the whole odd last period as one YEARFRAC, which differs from Excel when that
 period is longer than a coupon period.
 
+PRICE and YIELD replace the engine's own, which counts the part of a coupon period
+left differently from Excel on bases 2 and 3 and steps a month-end maturity's
+coupon dates off the month's end (see :func:`price`); every call can be affected, so
+every call is computed here (about 20 us a PRICE, 40 us a YIELD in Python).
+
 Each public function takes the worksheet arguments as the engine passes them (date
 serials, numbers, text, booleans, None for an empty cell, error dicts) and returns a
 number or an engine error value.
@@ -23,7 +28,6 @@ number or an engine error value.
 
 from __future__ import annotations
 
-import calendar
 import math
 from datetime import date
 from typing import Any
@@ -31,6 +35,7 @@ from typing import Any
 SERIAL_ORIGIN = 693594  # date(1899, 12, 30).toordinal(): Excel's serial 0 (right from March 1900 on)
 LAST_SERIAL = 2958465  # 9999-12-31
 FREQUENCIES = (1, 2, 4)
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class _Fail(Exception):
@@ -113,8 +118,14 @@ def _excel_call(compute, args: tuple) -> Any:
 # --- day counts and coupon dates (Excel's COUPDAYS, COUPPCD, COUPNCD, COUPNUM) -------------------------
 
 
+def _month_length(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return MONTH_DAYS[month - 1]
+
+
 def _is_month_end(d: date) -> bool:
-    return d.day == calendar.monthrange(d.year, d.month)[1]
+    return d.day == _month_length(d.year, d.month)
 
 
 def _is_feb_end(d: date) -> bool:
@@ -160,7 +171,7 @@ def add_months(d: date, months: int, month_end: bool = False) -> date:
     """``d`` moved by whole months, the day cut to the month's length; the month's last day if ``month_end``."""
     index = d.year * 12 + d.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = _month_length(year, month + 1)
     return date(year, month + 1, last if month_end else min(d.day, last))
 
 
@@ -179,7 +190,10 @@ def coupon_dates(settlement: date, maturity: date, frequency: int) -> tuple[date
 
 def coupon_count(settlement: date, maturity: date, frequency: int) -> int:
     """COUPNUM: coupons payable after settlement up to maturity."""
-    previous = coupon_dates(settlement, maturity, frequency)[0]
+    return _periods_after(coupon_dates(settlement, maturity, frequency)[0], maturity, frequency)
+
+
+def _periods_after(previous: date, maturity: date, frequency: int) -> int:
     months = (maturity.year - previous.year) * 12 + maturity.month - previous.month
     return months * frequency // 12
 
@@ -415,3 +429,74 @@ def oddlyield(settlement, maturity, last_interest, rate, pr, redemption, frequen
     """ODDLYIELD(settlement, maturity, last_interest, rate, pr, redemption, frequency, [basis])."""
     return _last_period_call(oddl_yield, settlement, maturity, last_interest, rate, pr, redemption, frequency,
                              basis, lambda p: p > 0)
+
+
+# --- regular coupon periods (PRICE, YIELD) -----------------------------------------------------------
+
+
+def _regular_factors(settlement: date, maturity: date, frequency: int, basis: int) -> tuple[int, float, float]:
+    """N, A and E of Microsoft's PRICE formula; DSC is E - A for every basis, as in Excel."""
+    previous, following = coupon_dates(settlement, maturity, frequency)
+    e = float((following - previous).days) if basis == 1 else (365.0 if basis == 3 else 360.0) / frequency
+    return _periods_after(previous, maturity, frequency), days_between(previous, settlement, basis), e
+
+
+def regular_price(settlement: date, maturity: date, rate: float, yld: float, redemption: float, frequency: int,
+                  basis: int) -> float:
+    """Excel's PRICE: the help page's formula, one coupon period left priced with simple interest."""
+    return _price_at(*_regular_factors(settlement, maturity, frequency, basis), rate, redemption, frequency)(yld)
+
+
+def _price_at(n: int, a: float, e: float, rate: float, redemption: float, frequency: int):
+    """PRICE as a function of the yield alone, the coupon schedule counted once."""
+    coupon, t = 100 * rate / frequency, (e - a) / e  # t: DSC/E, the part of a period before the next coupon
+    accrued = coupon * a / e
+    if n == 1:
+        return lambda y: (redemption + coupon) / (1 + t * y / frequency) - accrued
+
+    def at(y: float) -> float:
+        v = 1 / (1 + y / frequency)
+        first = v ** t
+        coupons = coupon * first * (n if v == 1 else (1 - v ** n) / (1 - v))
+        return redemption * first * v ** (n - 1) + coupons - accrued
+
+    return at
+
+
+def regular_yield(settlement: date, maturity: date, rate: float, pr: float, redemption: float, frequency: int,
+                  basis: int) -> float:
+    """Excel's YIELD: the help page's closed form for one period left, else PRICE solved for the yield."""
+    n, a, e = _regular_factors(settlement, maturity, frequency, basis)
+    if n == 1:
+        paid = pr / 100 + a / e * rate / frequency
+        return (redemption / 100 + rate / frequency - paid) / paid * frequency * e / (e - a)
+    return solve_yield(_price_at(n, a, e, rate, redemption, frequency), pr, frequency, rate or 0.05)
+
+
+def _regular_call(formula, settlement, maturity, rate, value, redemption, frequency, basis, value_ok) -> Any:
+    def compute(s, mat, r, v, red, freq, b):
+        s, mat = _date(s), _date(mat)
+        freq, b = _frequency_basis(freq, b)
+        if not mat > s or r < 0 or not value_ok(v) or red <= 0:
+            raise _Fail("Num")
+        return formula(s, mat, r, v, red, freq, b)
+
+    return _excel_call(compute, (settlement, maturity, rate, value, redemption, frequency, basis))
+
+
+def price(settlement, maturity, rate, yld, redemption, frequency, basis=0) -> Any:
+    """PRICE(settlement, maturity, rate, yld, redemption, frequency, [basis]).
+
+    Upstream: formualizer 0.13's PRICE counts the fraction of the coupon period left as
+    actual days over the period's actual days for basis 2, where Excel takes E - A over
+    E = 360/frequency (``=PRICE(DATE(2025,4,1),DATE(2028,3,13),0.22,0.12,15,1,2)`` gives
+    62.7475994..., Excel 62.7369290...), and so its YIELD inverts the wrong price.
+    """
+    return _regular_call(regular_price, settlement, maturity, rate, yld, redemption, frequency, basis,
+                         lambda y: y >= 0)
+
+
+def yield_(settlement, maturity, rate, pr, redemption, frequency, basis=0) -> Any:
+    """YIELD(settlement, maturity, rate, pr, redemption, frequency, [basis]); see :func:`price`."""
+    return _regular_call(regular_yield, settlement, maturity, rate, pr, redemption, frequency, basis,
+                         lambda p: p > 0)

@@ -17,8 +17,8 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats, and the odd-period
-  bond functions of :mod:`xlmodel.calc.bonds`).
+- functions the engine lacks or gets wrong (VDB, TEXT's number formats, and the bond
+  functions of :mod:`xlmodel.calc.bonds`: the odd-period ones, PRICE and YIELD).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -82,6 +82,8 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("ODDFYIELD", bonds.oddfyield, min_args=8, max_args=9)
     wb.register_function("ODDLPRICE", bonds.oddlprice, min_args=7, max_args=8)
     wb.register_function("ODDLYIELD", bonds.oddlyield, min_args=7, max_args=8)
+    wb.register_function("PRICE", bonds.price, min_args=6, max_args=7, allow_override_builtin=True)
+    wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
 
 
