@@ -171,3 +171,7 @@ def test_a_workbook_prices_through_the_override(tmp_path):
     calc = engine.calculate(tmp_path / "price.xlsx")
     assert calc.value("S", "A1") == pytest.approx(H29_EXCEL, rel=1e-12)
     assert calc.value("S", "A2") == pytest.approx(0.12, rel=1e-12)  # Excel's PRICE_YIELD!I29 reads 0.12
+
+
+def test_a_formula_calling_them_names_no_unknown_function():
+    assert engine.unknown_functions("=ODDFPRICE(A1)+ODDFYIELD(A1)+ODDLPRICE(A1)+ODDLYIELD(A1)+NOSUCH(1)") == {"NOSUCH"}

@@ -48,6 +48,7 @@ ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALU
                "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!", "Circ": "#CIRC!",
                "GettingData": "#GETTING_DATA", "NImpl": "#N/IMPL!"}
 KIND_OF_CODE = {code: kind for kind, code in ERROR_KINDS.items()}
+ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY)  # registered here
 
 
 def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
@@ -494,4 +495,4 @@ def is_builtin(name: str) -> bool:
     wb = fz.Workbook()
     wb.sheet("S").set_formula(1, 1, f"={name}()")
     value = wb.evaluate_cell("S", 1, 1)
-    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY)
+    return not (is_error(value) and value["kind"] == "Name") or name in ADDED_FUNCTIONS
