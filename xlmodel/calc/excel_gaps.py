@@ -17,7 +17,8 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats).
+- functions the engine lacks or gets wrong (VDB, TEXT's number formats, and the bond
+  functions of :mod:`xlmodel.calc.bonds`: the odd-period ones, PRICE and YIELD).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -38,6 +39,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
+from xlmodel.calc import bonds
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -46,6 +48,7 @@ ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALU
                "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!", "Circ": "#CIRC!",
                "GettingData": "#GETTING_DATA", "NImpl": "#N/IMPL!"}
 KIND_OF_CODE = {code: kind for kind, code in ERROR_KINDS.items()}
+ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY)  # registered here
 
 
 def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
@@ -77,6 +80,12 @@ def register_functions(wb: fz.Workbook) -> None:
         wb.register_function(fn.name, _xlmodel_callback(fn.name), min_args=fn.required, max_args=len(fn.args))
     wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
     wb.register_function("VDB", vdb_callback, min_args=5, max_args=7)
+    wb.register_function("ODDFPRICE", bonds.oddfprice, min_args=8, max_args=9)
+    wb.register_function("ODDFYIELD", bonds.oddfyield, min_args=8, max_args=9)
+    wb.register_function("ODDLPRICE", bonds.oddlprice, min_args=7, max_args=8)
+    wb.register_function("ODDLYIELD", bonds.oddlyield, min_args=7, max_args=8)
+    wb.register_function("PRICE", bonds.price, min_args=6, max_args=7, allow_override_builtin=True)
+    wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
 
 
@@ -487,4 +496,4 @@ def is_builtin(name: str) -> bool:
     wb = fz.Workbook()
     wb.sheet("S").set_formula(1, 1, f"={name}()")
     value = wb.evaluate_cell("S", 1, 1)
-    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY)
+    return not (is_error(value) and value["kind"] == "Name") or name in ADDED_FUNCTIONS
