@@ -17,7 +17,8 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats).
+- functions the engine lacks or gets wrong (VDB, TEXT's number formats), and the lookups
+  it answers differently (approximate matches, XLOOKUP's modes: :mod:`xlmodel.calc.lookups`).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -38,6 +39,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
+from xlmodel.calc import lookups
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -77,6 +79,7 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
     wb.register_function("VDB", vdb_callback, min_args=5, max_args=7)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
+    lookups.register(wb)
 
 
 class _Mode:
@@ -486,4 +489,4 @@ def is_builtin(name: str) -> bool:
     wb = fz.Workbook()
     wb.sheet("S").set_formula(1, 1, f"={name}()")
     value = wb.evaluate_cell("S", 1, 1)
-    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY)
+    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY) or name in lookups.NAMES
