@@ -489,4 +489,4 @@ def is_builtin(name: str) -> bool:
     wb = fz.Workbook()
     wb.sheet("S").set_formula(1, 1, f"={name}()")
     value = wb.evaluate_cell("S", 1, 1)
-    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY) or name in lookups.NAMES
+    return not (is_error(value) and value["kind"] == "Name") or name in ("VDB", FIT_ARRAY, *lookups.NAMES)

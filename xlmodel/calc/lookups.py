@@ -7,7 +7,9 @@ Excel finds a value (tests/oracle/ironcalc_xlsx_tests_calc_tests_LOOKUP_AND_REFE
 
 :func:`route` rewrites a formula so that only the calls the engine can get wrong reach
 the Python functions here (registered as ``XLMODEL_LOOKUP``, ``XLMODEL_MATCH``, ...);
-exact matches stay on the engine, which agrees with Excel on them.
+exact matches stay on the engine, which agrees with Excel on them. A routed call costs:
+1,000 approximate MATCHes over 10,000 rows took 7.8 s in Python against 0.2 s in the
+engine (measured together), most of it the engine handing each range to Python.
 
 The legacy binary search (LOOKUP; MATCH with match_type 1, -1 or omitted; VLOOKUP and
 HLOOKUP with range_lookup TRUE or omitted), after Apache POI's LookupUtils, whose rules
@@ -174,9 +176,8 @@ def _linear_index(values: list, x: Any, match_mode: int, reverse: bool) -> int |
         r = _rank(v)
         if r == target:
             return i
-        if match_mode == -1 and r < target and (best is None or r > best_rank):
-            best, best_rank = i, r
-        elif match_mode == 1 and r > target and (best is None or r < best_rank):
+        smaller = match_mode == -1 and r < target and (best is None or r > best_rank)
+        if smaller or (match_mode == 1 and r > target and (best is None or r < best_rank)):
             best, best_rank = i, r
     return best
 
@@ -184,7 +185,10 @@ def _linear_index(values: list, x: Any, match_mode: int, reverse: bool) -> int |
 def _binary_index(values: list, x: Any, match_mode: int, descending: bool) -> int | None:
     n = len(values)
     at = (lambda j: values[n - 1 - j]) if descending else (lambda j: values[j])
-    ranks = lambda j: (BLANK + 1, 0) if is_error(at(j)) else _rank(at(j))  # noqa: E731
+
+    def ranks(j: int) -> tuple:
+        return (BLANK + 1, 0) if is_error(at(j)) else _rank(at(j))
+
     target = _rank(x)
     low, high = 0, n
     while low < high:
@@ -344,8 +348,9 @@ PYTHON = {"LOOKUP": ("XLMODEL_LOOKUP", lookup, 2, 3), "MATCH": ("XLMODEL_MATCH",
           "VLOOKUP": ("XLMODEL_VLOOKUP", vlookup, 3, 4), "HLOOKUP": ("XLMODEL_HLOOKUP", hlookup, 3, 4),
           "XLOOKUP": ("XLMODEL_XLOOKUP", xlookup, 3, 11)}
 NAMES = frozenset(name for name, *_ in PYTHON.values())
+# which argument of these functions is a reference
 REFERENCE_ARGUMENT = {"OFFSET": 0, "ROW": 0, "COLUMN": 0, "ROWS": 0, "COLUMNS": 0, "ISREF": 0, "AREAS": 0,
-                      "SHEET": 0, "FORMULATEXT": 0, "ISFORMULA": 0, "CELL": 1}  # which argument is a reference
+                      "SHEET": 0, "FORMULATEXT": 0, "ISFORMULA": 0, "CELL": 1}
 MENTIONS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:X?LOOKUP|[VH]LOOKUP|MATCH)\s*\(", re.IGNORECASE)
 WHOLE_COLUMN = re.compile(r"^(?:.+!)?\$?([A-Z]{1,3}):\$?([A-Z]{1,3})$", re.IGNORECASE)
 WHOLE_ROW = re.compile(r"^(?:.+!)?\$?(\d+):\$?(\d+)$")
@@ -374,7 +379,7 @@ def route(formula: str) -> str:
         opening = tok.type == Token.FUNC and tok.subtype == Token.OPEN
         closing = tok.type == Token.FUNC and tok.subtype == Token.CLOSE
         if opening or (tok.type == Token.ARRAY and tok.subtype == Token.OPEN):
-            prefix, colon, name = tok.value[:-1].rpartition(":") if opening else ("", "", "{")
+            _, colon, name = tok.value[:-1].rpartition(":") if opening else ("", "", "{")
             at = name.startswith("@")
             stack.append({"name": name.lstrip("@").upper().removeprefix("_XLFN."), "start": len(out),
                           "at": at, "ref": bool(colon) or _takes_reference(stack), "arg": 0})
