@@ -19,7 +19,7 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
-from xlmodel.calc import address_reads, xlsxpatch
+from xlmodel.calc import address_reads, lookups, xlsxpatch
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
@@ -144,7 +144,8 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     for (sheet, address), text in book_scan.formulas.items():
         if not text:  # a cell sharing a master's formula: edited only when its master needs it
             master = book_scan.shared.get((sheet, address), ("", ""))[1]
-            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)):
+            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)
+                    or lookups.mentions_lookup(master)):
                 continue
             text = Translator(master, origin=book_scan.shared[(sheet, address)][0]).translate_formula(address)
         edited = text
@@ -152,6 +153,8 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
         if gaps.needs_filling(edited):
             edited = gaps.fill_omitted_arguments(edited, names)
+        if lookups.mentions_lookup(edited):
+            edited = lookups.route(edited)
         if edited != text:
             wb.set_formula(sheet, *split_address(address), edited)
             given[(sheet, address)] = edited
