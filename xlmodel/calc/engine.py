@@ -19,8 +19,8 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
+from xlmodel.calc import database, xlsxpatch
 from xlmodel.calc import excel_gaps as gaps
-from xlmodel.calc import xlsxpatch
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
 
@@ -142,19 +142,31 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     for (sheet, address), text in book_scan.formulas.items():
         if not text:  # a cell sharing a master's formula: edited only when its master needs it
             master = book_scan.shared.get((sheet, address), ("", ""))[1]
-            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)):
+            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)
+                    or database.calls_database_function(master)):
                 continue
-            text = Translator(master, origin=book_scan.shared[(sheet, address)][0]).translate_formula(address)
+            text = _scanned_formula(book_scan, sheet, address)
         edited = text
         if book_scan.tables and "[" in text:
             edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
         if gaps.needs_filling(edited):
             edited = gaps.fill_omitted_arguments(edited, names)
+        if database.calls_database_function(edited):
+            edited = database.with_computed_criteria(edited, sheet, lambda s, a: _scanned_formula(book_scan, s, a))
         if edited != text:
             wb.set_formula(sheet, *split_address(address), edited)
             given[(sheet, address)] = edited
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
+
+
+def _scanned_formula(book_scan: Scan, sheet: str, address: str) -> str | None:
+    """A cell's formula as saved (a cell sharing its master's formula: the master's, moved), None for none."""
+    text = book_scan.formulas.get((sheet, address))
+    if text or (sheet, address) not in book_scan.shared:
+        return text or None
+    origin, master = book_scan.shared[(sheet, address)]
+    return Translator(master, origin=origin).translate_formula(address)
 
 
 def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) -> str:

@@ -17,7 +17,8 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats).
+- functions the engine lacks or gets wrong (VDB, TEXT's number formats), and the
+  database functions (DSUM, ...) with Excel's criteria ranges (:mod:`xlmodel.calc.database`).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -38,6 +39,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
+from xlmodel.calc import database
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -77,6 +79,7 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function(FIT_ARRAY, fit_array, min_args=3, max_args=3)
     wb.register_function("VDB", vdb_callback, min_args=5, max_args=7)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
+    database.register(wb)
 
 
 class _Mode:
