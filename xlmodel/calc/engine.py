@@ -19,7 +19,7 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
-from xlmodel.calc import address_reads, lookups, xlsxpatch
+from xlmodel.calc import address_reads, database, lookups, xlsxpatch
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
@@ -145,14 +145,16 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
         if not text:  # a cell sharing a master's formula: edited only when its master needs it
             master = book_scan.shared.get((sheet, address), ("", ""))[1]
             if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)
-                    or lookups.mentions_lookup(master)):
+                    or lookups.mentions_lookup(master) or database.calls_database_function(master)):
                 continue
-            text = Translator(master, origin=book_scan.shared[(sheet, address)][0]).translate_formula(address)
+            text = _scanned_formula(book_scan, sheet, address)
         edited = text
         if book_scan.tables and "[" in text:
             edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
         if gaps.needs_filling(edited):
             edited = gaps.fill_omitted_arguments(edited, names)
+        if database.calls_database_function(edited):
+            edited = database.with_computed_criteria(edited, sheet, lambda s, a: _scanned_formula(book_scan, s, a))
         if lookups.mentions_lookup(edited):
             edited = lookups.route(edited)
         if edited != text:
@@ -160,6 +162,15 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             given[(sheet, address)] = edited
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
+
+
+def _scanned_formula(book_scan: Scan, sheet: str, address: str) -> str | None:
+    """A cell's formula as saved (a cell sharing its master's formula: the master's, moved), None for none."""
+    text = book_scan.formulas.get((sheet, address))
+    if text or (sheet, address) not in book_scan.shared:
+        return text or None
+    origin, master = book_scan.shared[(sheet, address)]
+    return Translator(master, origin=origin).translate_formula(address)
 
 
 def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) -> str:

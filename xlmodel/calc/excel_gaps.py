@@ -18,8 +18,9 @@ gaps between what it computes and what Excel shows, each in one function:
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
 - functions the engine lacks or gets wrong (VDB, TEXT's number formats, and the bond
-  functions of :mod:`xlmodel.calc.bonds`: the odd-period ones, PRICE and YIELD), and the
-  lookups it answers differently (approximate matches, XLOOKUP's modes: :mod:`xlmodel.calc.lookups`).
+  functions of :mod:`xlmodel.calc.bonds`: the odd-period ones, PRICE and YIELD), the
+  lookups it answers differently (approximate matches, XLOOKUP's modes: :mod:`xlmodel.calc.lookups`)
+  and the database functions (DSUM, ...) with Excel's criteria ranges (:mod:`xlmodel.calc.database`).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -40,7 +41,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
-from xlmodel.calc import bonds, lookups
+from xlmodel.calc import bonds, database, lookups
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -90,6 +91,7 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
     lookups.register(wb)
+    database.register(wb)
 
 
 class _Mode:
