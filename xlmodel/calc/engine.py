@@ -124,7 +124,7 @@ def _load(path: Path, book_scan: Scan) -> fz.Workbook:
     ranges: dict[str, list[str]] = {}
     for arr in book_scan.arrays:
         ranges.setdefault(arr.sheet, []).append(arr.ref)
-    with _engine_step(path, "the formula engine cannot load it"):
+    with _engine_step(path, "is damaged, or the formula engine cannot load it"):  # the scan reads only <f>
         if not ranges:
             return fz.Workbook.load_path(str(path), config=config)
         return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)

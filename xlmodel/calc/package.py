@@ -11,6 +11,7 @@ setting.
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -131,6 +132,15 @@ class Scan:
     iterate_count: int = 100
     iterate_delta: float = 0.001
 
+    def merge(self, other: Scan) -> None:
+        """Add what ``other`` found on one sheet (the cells of each sheet are scanned once)."""
+        self.formulas.update(other.formulas)
+        self.shared.update(other.shared)
+        self._masters.update(other._masters)
+        self.arrays.extend(other.arrays)
+        self.data_tables.extend(other.data_tables)
+        self.literal_errors.update(other.literal_errors)
+
 
 def scan(path: Path) -> Scan:
     """Read the sheet XML of a checked workbook; a part that cannot be read is one line."""
@@ -157,6 +167,57 @@ def _scan(path: Path) -> Scan:
 
 def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
     data = zf.read(part)
+    if not _scan_plain_xml(data, sheet, out):
+        _scan_parsed(data, sheet, out)
+    _tables(zf, sheet, part, out)
+
+
+# A formula cell as Excel, openpyxl and XlsxWriter write it: <c ...> then its <f> first (the schema's order).
+FORMULA_CELL = re.compile(rb'<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
+ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>\s*<v>([^<]*)</v>')
+ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+F_TAG = re.compile(rb"<f[\s>/]")
+PLAIN_ROOT = re.compile(rb"\s*(?:<\?[^>]*\?>\s*)?<(?:worksheet|chartsheet|dialogsheet)\b")  # no namespace prefix on the elements
+
+
+def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
+    """Scan a sheet written without namespace prefixes by regular expressions (ten times lxml's speed).
+
+    Returns False, having changed nothing, unless every ``<f>`` element was read, so an
+    unusual layout falls back to :func:`_scan_parsed`.
+    """
+    if not PLAIN_ROOT.match(data):
+        return False
+    cells = FORMULA_CELL.findall(data)
+    if len(cells) != len(F_TAG.findall(data)):
+        return False
+    found = Scan()
+    for c_attrs, f_attrs, text in cells:
+        c = _attributes(c_attrs)
+        _formula(sheet, c.get("r"), c, _attributes(f_attrs) if f_attrs else {}, _xml_text(text) if text else None,
+                 found)
+    if b't="e"' in data:
+        for c_attrs, value in ERROR_CELL.findall(data):
+            _literal_error(sheet, _attributes(c_attrs).get("r") or "", _xml_text(value), found)
+    out.merge(found)
+    return True
+
+
+def _attributes(raw: bytes) -> dict[str, str]:
+    if raw.startswith(b' r="') and raw.endswith(b'"') and raw.count(b'"') == 2:  # the usual cell: its address
+        return {"r": raw[4:-1].decode()}
+    return {k.decode(): _xml_text(v) for k, v in ATTRIBUTE.findall(raw)}
+
+
+def _xml_text(raw: bytes) -> str:
+    """Element or attribute text as an XML parser gives it: line ends normalized, then entities."""
+    text = raw.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return html.unescape(text) if "&" in text else text
+
+
+def _scan_parsed(data: bytes, sheet: str, out: Scan) -> None:
     with_errors = b't="e"' in data  # literal error values need every cell read; formulas only their <f>
     tags = (f"{Q}c", f"{Q}row") if with_errors else (f"{Q}f", f"{Q}row")
     for _, element in etree.iterparse(io.BytesIO(data), tag=tags, resolve_entities=False, no_network=True):
@@ -165,16 +226,20 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
             continue
         c, f = (element, element.find(f"{Q}f")) if with_errors else (element.getparent(), element)
         if f is not None:
-            _formula(sheet, c.get("r"), c, f, out)
+            _formula(sheet, c.get("r"), c.attrib, f.attrib, f.text, out)
         elif c.get("t") == "e":
             v = c.find(f"{Q}v")
-            address = c.get("r") or ""
-            if v is not None and v.text and VALID_CELL.match(address) and _within_sheet(address):
-                out.literal_errors[(sheet, address)] = v.text
-    _tables(zf, sheet, part, out)
+            if v is not None and v.text:
+                _literal_error(sheet, c.get("r") or "", v.text, out)
 
 
-def _formula(sheet: str, address: str | None, c, f, out: Scan) -> None:
+def _literal_error(sheet: str, address: str, code: str, out: Scan) -> None:
+    if VALID_CELL.match(address) and _within_sheet(address):
+        out.literal_errors[(sheet, address)] = code
+
+
+def _formula(sheet: str, address: str | None, c, f, text: str | None, out: Scan) -> None:
+    """One ``<f>`` element: ``c`` and ``f`` are the cell's and the formula's attributes."""
     if not address or not VALID_CELL.match(address) or not _within_sheet(address):
         raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
     kind = f.get("t")
@@ -182,10 +247,10 @@ def _formula(sheet: str, address: str | None, c, f, out: Scan) -> None:
         out.data_tables.append(DataTable(sheet, f.get("ref"), f.get("r1"), f.get("r2"),
                                          f.get("dt2D") == "1", f.get("dtr") == "1"))
         return
-    out.formulas[(sheet, address)] = "=" + f.text if f.text else ""
+    out.formulas[(sheet, address)] = "=" + text if text else ""
     if kind == "shared":
         key = (sheet, f.get("si"))
-        if f.text:
+        if text:
             out._masters[key] = (address, out.formulas[(sheet, address)])
         elif key in out._masters:  # Excel writes the master before the cells that share it
             out.shared[(sheet, address)] = out._masters[key]
@@ -223,6 +288,8 @@ MAX_ROWS, LAST_COLUMN = 1_048_576, "XFD"
 
 def _within_sheet(address: str) -> bool:
     """A1-style address inside Excel's grid (XFD1048576 the last cell); checked without parsing twice."""
+    if len(address) < 8:  # at most two letters and six digits: inside
+        return True
     letters, digits = VALID_CELL.match(address).groups()
     return int(digits) <= MAX_ROWS and (len(letters) < 3 or letters <= LAST_COLUMN)
 
