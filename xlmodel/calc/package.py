@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
-from xlmodel.calc.xlsxpatch import PARSER, PKG_REL_NS, Q, sheet_parts
+from xlmodel.calc.xlsxpatch import F_TAG, PARSER, PKG_REL_NS, PLAIN_ROOT, Q, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: encrypted OOXML or a legacy .xls
 MACRO_SUFFIXES = (".xlsm", ".xltm")
@@ -172,12 +172,10 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
     _tables(zf, sheet, part, out)
 
 
-# A formula cell as Excel, openpyxl and XlsxWriter write it: <c ...> then its <f> first (the schema's order).
-FORMULA_CELL = re.compile(rb'<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
+# A formula cell's start as Excel, openpyxl and XlsxWriter write it: <c ...> then its <f> first (the schema's order).
+FORMULA_START = re.compile(rb'<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
 ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>\s*<v>([^<]*)</v>')
 ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-F_TAG = re.compile(rb"<f[\s>/]")
-PLAIN_ROOT = re.compile(rb"\s*(?:<\?[^>]*\?>\s*)?<(?:worksheet|chartsheet|dialogsheet)\b")  # no namespace prefix on the elements
 
 
 def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
@@ -188,7 +186,7 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
     """
     if not PLAIN_ROOT.match(data):
         return False
-    cells = FORMULA_CELL.findall(data)
+    cells = FORMULA_START.findall(data)
     if len(cells) != len(F_TAG.findall(data)):
         return False
     found = Scan()

@@ -1,8 +1,10 @@
-"""The sheet scan reads formulas by regular expressions where it safely can, and gives lxml's answer.
+"""Sheet XML read and written as text where it safely can be, with lxml's answer.
 
-Every sheet of the Excel-saved oracle workbooks and of the template is scanned both
-ways; the fast path must find exactly what parsing the XML finds, and must step
-aside (changing nothing) for a layout it does not read, such as prefixed elements.
+The scan finds formulas, and the calculated copy stores values, by regular
+expressions on sheets of the usual layout. Every sheet of the Excel-saved oracle
+workbooks and of the template goes both ways; the text path must give exactly what
+the parsed tree gives, and must step aside (changing nothing) for a layout it does
+not read, such as prefixed elements.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from xlmodel.calc import package
+from xlmodel.calc import engine, package, xlsxpatch
 from xlmodel.calc.xlsxpatch import sheet_parts
 
 ROOT = Path(__file__).parent.parent
@@ -56,3 +59,31 @@ def test_prefixed_elements_fall_back_to_parsing():
     parsed = package.Scan()
     package._scan_parsed(data, "S", parsed)
     assert parsed.formulas == {("S", "B1"): '=A1&"x"\n<>'}
+
+
+def _stored_cells(path: Path) -> dict:
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for sheet, part in sheet_parts(zf).items():
+            for c in etree.fromstring(zf.read(part), xlsxpatch.PARSER).iter(f"{xlsxpatch.Q}c"):
+                out[(sheet, c.get("r"))] = dict(c.attrib), [(ch.tag, ch.text, dict(ch.attrib)) for ch in c]
+    return out
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=lambda p: p.name)
+def test_values_stored_as_text_are_what_the_tree_stores(book, tmp_path, monkeypatch):
+    calc = engine.calculate(book)
+    engine.write_calculated(calc, tmp_path / "text.xlsx")
+    plain = xlsxpatch._plain_values
+    used = []
+    monkeypatch.setattr(xlsxpatch, "_plain_values", lambda data, values: used.append(plain(data, values)) or None)
+    engine.write_calculated(calc, tmp_path / "tree.xlsx")
+    assert all(u is not None for u in used), "a sheet was not stored as text"
+    assert _stored_cells(tmp_path / "text.xlsx") == _stored_cells(tmp_path / "tree.xlsx")
+
+
+def test_a_value_xml_cannot_hold_goes_through_the_tree():
+    data = SHEET.replace(b"{p}", b"").replace(b"{colon}{prefix}", b"")
+    assert xlsxpatch._plain_values(data, {"B1": "bell\x07"}) is None
+    stored = xlsxpatch._plain_values(data, {"B1": 'a<b & "c"\r'})
+    assert b'<c s="2" r="B1" t="str"><f>' in stored and b"<v>a&lt;b &amp; \"c\"&#13;</v></c>" in stored
