@@ -141,27 +141,46 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
+    tables = bool(book_scan.tables)
     for (sheet, address), text in book_scan.formulas.items():
-        if not text:  # a cell sharing a master's formula: edited only when its master needs it
-            master = book_scan.shared.get((sheet, address), ("", ""))[1]
-            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)
-                    or lookups.mentions_lookup(master) or database.calls_database_function(master)):
-                continue
-            text = _scanned_formula(book_scan, sheet, address)
-        edited = text
-        if book_scan.tables and "[" in text:
-            edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
-        if gaps.needs_filling(edited):
-            edited = gaps.fill_omitted_arguments(edited, names)
-        if database.calls_database_function(edited):
-            edited = database.with_computed_criteria(edited, sheet, lambda s, a: _scanned_formula(book_scan, s, a))
-        if lookups.mentions_lookup(edited):
-            edited = lookups.route(edited)
+        if not _may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1], tables):
+            continue  # nothing to edit (a cell sharing a master's formula: judged by the master's text)
+        text = text or _scanned_formula(book_scan, sheet, address)
+        edited = _edited(text, sheet, address, book_scan, names)
         if edited != text:
             wb.set_formula(sheet, *split_address(address), edited)
             given[(sheet, address)] = edited
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
+
+
+# Words in every formula _edited may change (a superset: its own checks are exact, and slower).
+EDIT_WORDS = ("LOOKUP", "MATCH", "DSUM", "DAVERAGE", "DMIN", "DMAX", "DCOUNT", "DGET", "DPRODUCT", "DSTDEV", "DVAR")
+
+
+def _may_edit(text: str, tables: bool) -> bool:
+    """Whether :func:`_edited` may change ``text``: one quick look that lets most formulas pass untouched."""
+    if gaps.EMPTY_ARGUMENT.search(text) or (tables and "[" in text):
+        return True
+    upper = text.upper()
+    for word in EDIT_WORDS:
+        if word in upper:
+            return True
+    return False
+
+
+def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str]) -> str:
+    """The formula as handed to the engine: what Excel means where the engine reads it otherwise."""
+    edited = text
+    if book_scan.tables and "[" in text:
+        edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
+    if gaps.needs_filling(edited):
+        edited = gaps.fill_omitted_arguments(edited, names)
+    if database.calls_database_function(edited):
+        edited = database.with_computed_criteria(edited, sheet, lambda s, a: _scanned_formula(book_scan, s, a))
+    if lookups.mentions_lookup(edited):
+        edited = lookups.route(edited)
+    return edited
 
 
 def _scanned_formula(book_scan: Scan, sheet: str, address: str) -> str | None:
