@@ -8,11 +8,17 @@ written out in Excel arithmetic) with recalculation forced on load
 (OOXMLRecalcMode = 0) and saves it, also as a new process. Figures are ratios within
 this run; nothing is asserted.
 
+``--phases`` splits one 10,000-row run into xlmodel's own phases (imports, scan,
+prepare, intersect, collect, write) and the engine's (load, evaluate, in which
+xlmodel's own functions run as callbacks), each the best of five new processes.
+
     python benchmarks/bench_calc.py            # needs LibreOffice for the comparison
+    python benchmarks/bench_calc.py --phases
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,7 +82,50 @@ def libreoffice(tmp: Path) -> list[str] | None:
             "--convert-to", "xlsx", "--outdir", str(tmp / "lo-out")]
 
 
+PHASES = """
+import json, sys, time
+start = time.perf_counter()
+import xlmodel.cli
+from xlmodel.calc import engine
+spent = {"imports": time.perf_counter() - start}
+def timed(name, fn):
+    def run(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+    return run
+for name, attr in [("scan", "scan"), ("load", "_load"), ("prepare", "_prepare"), ("evaluate", "_evaluate"),
+                   ("intersect", "_intersect_legacy"), ("collect", "_collect"), ("write", "write_calculated")]:
+    setattr(engine, attr, timed(name, getattr(engine, attr)))
+engine.write_calculated(engine.calculate(sys.argv[1]), sys.argv[2])
+print(json.dumps(spent))
+"""
+OWN = ("imports", "scan", "prepare", "intersect", "collect", "write")
+
+
+def phases(tmp: Path, rows: int = 10_000, runs: int = 5) -> None:
+    """Best-of-``runs`` seconds per phase of one ``xlmodel calc``, each run a new process."""
+    book = build(tmp / f"phases_{rows}.xlsx", rows, xlmodel=True)
+    best: dict[str, float] = {}
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", PHASES, str(book), str(tmp / "phases_out.xlsx")],
+                             check=True, capture_output=True, text=True).stdout
+        for name, seconds in json.loads(out.splitlines()[-1]).items():
+            best[name] = min(best.get(name, seconds), seconds)
+    for name, seconds in best.items():
+        print(f"{name:>10} {seconds:6.3f} s {'(xlmodel)' if name in OWN else '(engine)'}")
+    own = sum(v for k, v in best.items() if k in OWN)
+    engine = best.get("load", 0.0) + best.get("evaluate", 0.0)
+    print(f"xlmodel's phases {own:.3f} s, the engine's load + evaluate {engine:.3f} s: {own / engine:.2f}x")
+
+
 def main() -> None:
+    if "--phases" in sys.argv:
+        with tempfile.TemporaryDirectory(prefix="xlmodel-bench-phases-") as tmp_name:
+            phases(Path(tmp_name))
+        return
     with tempfile.TemporaryDirectory(prefix="xlmodel-bench-calc-") as tmp_name:
         tmp = Path(tmp_name)
         lo = libreoffice(tmp)

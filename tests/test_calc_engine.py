@@ -215,3 +215,25 @@ def test_the_quick_look_lets_through_every_formula_that_is_edited():
                 edited += 1
                 assert engine._may_edit(text, bool(book_scan.tables)), (book.name, address, text)
     assert edited > 300  # tables, lookups and database calls are edited across the oracle
+
+
+def test_every_formula_that_spills_is_one_the_spill_test_asks_about():
+    """Only formulas that can be arrays are asked their spill role; none that spilled may be skipped."""
+    from pathlib import Path
+
+    from xlmodel.calc import excel_gaps, package
+
+    books = [*sorted((Path(__file__).parent / "oracle").glob("*.xls*")),
+             Path(__file__).parent.parent / "workbooks" / "miner_model.xlsx"]
+    spilled = 0
+    for book in books:
+        book_scan = package.scan(book)
+        wb = engine._load(book, book_scan)
+        engine._prepare(wb, book_scan)
+        engine._evaluate(wb, book)
+        may_spill = engine._spill_test(wb)
+        for (sheet, address) in book_scan.formulas:
+            if excel_gaps.spill_extent(wb, sheet, address) is not None:
+                spilled += 1
+                assert may_spill(engine._formula_text(wb, book_scan, sheet, address)), (book.name, sheet, address)
+    assert spilled > 20

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,15 +231,41 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     Returns whether any formula changed (the workbook then needs evaluating again).
     """
     in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
+    may_spill = _spill_test(wb)
     changed = False
-    for sheet, address in book_scan.formulas:
-        if (sheet, address) in in_arrays or gaps.spill_extent(wb, sheet, address) is None:
+    for (sheet, address), text in book_scan.formulas.items():
+        if (sheet, address) in in_arrays or not may_spill(text or _formula_text(wb, book_scan, sheet, address)) \
+                or gaps.spill_extent(wb, sheet, address) is None:
             continue
         row, col = split_address(address)
         current = gaps.engine_formula(wb, sheet, address)  # with _prepare's edits
         wb.set_formula(sheet, row, col, gaps.intersect_legacy(current))
         changed = True
     return changed
+
+
+CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
+# Functions that make an array out of single values (or a reference out of text): a formula calling
+# one may spill with no range in it. Every other function given single values gives a single value.
+ARRAY_MAKERS = frozenset({"SEQUENCE", "RANDARRAY", "MUNIT", "MAKEARRAY", "HSTACK", "VSTACK", "EXPAND", "TEXTSPLIT",
+                          "REGEXEXTRACT", "STOCKHISTORY", "INDIRECT", "OFFSET", "LET", "LAMBDA"})
+
+
+def _spill_test(wb: fz.Workbook) -> Callable[[str], bool]:
+    """Whether a formula's result can be an array: it holds a range, an array, a name or an array maker.
+
+    Most formulas of a model hold none, so only the rest are asked the engine's (slower) spill role.
+    """
+    makers = ARRAY_MAKERS | {fn.name for fn in functions() if not fn.elementwise}
+    names = {entry["name"].upper() for entry in wb.get_named_ranges()}
+    mentions_name = re.compile("|".join(re.escape(n) for n in sorted(names)), re.IGNORECASE) if names else None
+
+    def may_spill(text: str) -> bool:
+        if ":" in text or "{" in text or "[" in text or (mentions_name and mentions_name.search(text)):
+            return True
+        return any(call.upper().removeprefix("_XLFN.").removeprefix("_XLWS.") in makers for call in CALL.findall(text))
+
+    return may_spill
 
 
 def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
@@ -256,14 +283,16 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
             cells[(arr.sheet, address)] = arr.anchor
     values = read_cells(wb, cells)
     _explain_errors(wb, book_scan, cells, values)
-    for (sheet, address), anchor in cells.items():
-        value = _plain(values[(sheet, address)])
-        formula = _formula_text(wb, book_scan, sheet, anchor)
-        calc.values[(sheet, address)] = value
-        calc.formulas[(sheet, address)] = formula
-        message = _error_message(value, formula)
-        if message:
-            calc.issues.append(CellIssue(sheet, address, formula, message))
+    for key, anchor in cells.items():
+        value = values[key]
+        formula = book_scan.formulas.get((key[0], anchor)) or _formula_text(wb, book_scan, key[0], anchor)
+        if type(value) is dict or isinstance(value, CellError):  # an error value: the engine's or explained
+            value = _plain(value)
+            message = _error_message(value, formula)
+            if message:
+                calc.issues.append(CellIssue(key[0], key[1], formula, message))
+        calc.values[key] = value
+        calc.formulas[key] = formula
     _name_cycles(wb, calc)
     calc.names = _named_values(wb, calc)
 

@@ -17,10 +17,11 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from xlmodel.calc.xlsxpatch import F_TAG, PARSER, PKG_REL_NS, PLAIN_ROOT, Q, sheet_parts
 
@@ -292,8 +293,19 @@ def _within_sheet(address: str) -> bool:
     return int(digits) <= MAX_ROWS and (len(letters) < 3 or letters <= LAST_COLUMN)
 
 
+A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)")
+
+
 def split_address(address: str) -> tuple[int, int]:
-    """``"B7"`` -> ``(7, 2)``: row and column, 1-based."""
-    letters, row = coordinate_from_string(address.replace("$", ""))
-    return row, column_index_from_string(letters)
+    """``"B7"`` (or ``"$B$7"``) -> ``(7, 2)``: row and column, 1-based."""
+    match = A1.fullmatch(address)
+    if match is None:
+        raise ValueError(f"{address!r} is not a cell address")
+    return int(match.group(2)), column_number(match.group(1))
+
+
+@lru_cache(maxsize=None)
+def column_number(letters: str) -> int:
+    """``"AB"`` -> 28 (columns are few; each is worked out once)."""
+    return column_index_from_string(letters.upper())
 
