@@ -356,3 +356,34 @@ def test_companion_module_runs_the_refresh_against_the_open_book(monkeypatch):
     assert book.sheets["Data_Prices"].grid[1][:2] == ["btc_usd_spot", 84312.57]
     statuses = {row[5] for row in book.sheets["Sources"].grid[1:]}
     assert statuses == {"ok"}
+
+
+def test_only_the_named_sheet_is_left_to_print(template, tmp_path):
+    """LibreOffice prints a hidden sheet that has a print area: the render copy keeps only the named one's."""
+    import re
+    import zipfile
+
+    from xlmodel.calc import render
+
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy(template, copy)
+    render._show_only(copy, "Peers")
+    book = zipfile.ZipFile(copy).read("xl/workbook.xml").decode()
+    visible = re.findall(r'<sheet name="([^"]+)"(?![^>]*state="hidden")', book)
+    assert visible == ["Peers"]
+    peers = [m.group(1) for m in re.finditer(r'<sheet name="([^"]+)"', book)].index("Peers")
+    assert set(re.findall(r'name="_xlnm\.Print_Area" localSheetId="(\d+)"', book)) <= {str(peers)}
+
+
+@pytest.mark.skipif(not ((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftoppm")),
+                    reason="LibreOffice and pdftoppm render the PNG (apt-get install libreoffice-calc-nogui "
+                           "poppler-utils)")
+def test_two_sheets_render_as_two_pictures(template, tmp_path):
+    pictures = {}
+    for sheet in ("Peers", "Bridge"):
+        png = tmp_path / f"{sheet}.png"
+        result = runner().invoke(app, ["calc", str(template), "-o", str(tmp_path / "c.xlsx"), "--render", str(png),
+                                       "--sheet", sheet])
+        assert result.exit_code == 0 and "rendered" in result.output, result.output
+        pictures[sheet] = png.read_bytes()
+    assert pictures["Peers"] != pictures["Bridge"]

@@ -74,14 +74,18 @@ def _show_only(path: Path, sheet: str | None) -> None:
     keep = sheet or sheets[active].get("name")
     if keep not in [s.get("name") for s in sheets]:
         raise ValueError(f"no sheet named {keep!r}")
+    kept = [s.get("name") for s in sheets].index(keep)
     for i, s in enumerate(sheets):
-        if s.get("name") == keep:
+        if i == kept:
             s.attrib.pop("state", None)
             if view is not None:
                 view.set("activeTab", str(i))
                 view.set("firstSheet", str(i))
         else:
             s.set("state", "hidden")
+    for name in list(book.iter(f"{q}definedName")):  # LibreOffice prints a hidden sheet that has a print area
+        if name.get("name", "").startswith("_xlnm.Print") and name.get("localSheetId") not in (None, str(kept)):
+            name.getparent().remove(name)
     data = etree.tostring(book, xml_declaration=True, encoding="UTF-8", standalone=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, content in items:

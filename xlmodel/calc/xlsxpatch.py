@@ -8,6 +8,7 @@ every other part of the package (charts, styles, VBA, metadata) is copied byte f
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -96,17 +97,21 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
     """
     if not PLAIN_ROOT.match(data) or any(isinstance(v, str) and NOT_XML.search(v) for v in values.values()):
         return None
-    by_address = {address.encode(): value for address, value in values.items()}
+    by_address = {address.encode(): _value_xml(value) for address, value in values.items()}
     stored = 0
 
     def cell(match: re.Match) -> bytes:
         nonlocal stored
         attributes = match.group(1)
-        address = R_ATTRIBUTE.search(attributes)
-        if address is None or address.group(1) not in by_address:
+        if attributes.startswith(b' r="'):  # the address first, as every writer seen puts it
+            address = attributes[4:attributes.index(b'"', 4)]
+        else:
+            found = R_ATTRIBUTE.search(attributes)
+            address = found.group(1) if found else b""
+        if address not in by_address:
             return match.group(0)
         stored += 1
-        kind, v = _value_xml(by_address.pop(address.group(1)))
+        kind, v = by_address.pop(address)
         if b' t="' in attributes:
             attributes = T_ATTRIBUTE.sub(b"", attributes)
         if match.group(3) and v:  # the <v> keeps its attributes (xml:space="preserve"), as the tree does
@@ -123,6 +128,8 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
 
 def _value_xml(value: Any) -> tuple[bytes, bytes]:
     """A cached value as :func:`_set_value` stores it: the ``t`` attribute and the ``<v>`` element."""
+    if type(value) is float and math.isfinite(value):  # most values: checked first
+        return b"", b"<v>" + repr(value).encode() + b"</v>"
     if value is None:
         return b"", b""
     if isinstance(value, bool):
