@@ -32,7 +32,6 @@ from typing import Any
 
 import formualizer as fz
 import numpy as np
-from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from xlmodel.calc import conditional, database, lookups
@@ -41,6 +40,7 @@ from xlmodel.calc.package import Scan, split_address
 
 CALLS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:SUMIFS?|AVERAGEIFS?|COUNTIFS?|X?LOOKUP|[VH]LOOKUP|MATCH)\s*\(",
                    re.IGNORECASE)
+WORDS = ("SUMIF", "AVERAGEIF", "COUNTIF", "LOOKUP", "MATCH")
 PROBE_SHEET = "XLMODEL_PROBE"
 HOST_DEPENDENT = re.compile(r"(?<![\w.])(?:ROW|COLUMN)\s*\(\s*\)", re.IGNORECASE)  # differs in a scratch cell
 UNKNOWN = object()
@@ -76,13 +76,21 @@ def _candidates(wb: fz.Workbook, book_scan: Scan) -> dict[tuple[str, str], str]:
     from xlmodel.calc.excel_gaps import engine_formula
 
     out = {}
+    if not _mentions("\n".join(t for t in book_scan.formulas.values() if t)):
+        return out  # one look over all the text: a book without these functions costs next to nothing
     for (sheet, address), text in book_scan.formulas.items():
         saved = text or book_scan.shared.get((sheet, address), ("", ""))[1]
-        if saved and CALLS.search(saved):
+        if saved and _mentions(saved):
             current = engine_formula(wb, sheet, address)
             if CALLS.search(current):
                 out[(sheet, address)] = current
     return out
+
+
+def _mentions(text: str) -> bool:
+    """Whether ``text`` calls a function checked here (plain substring tests first: the pattern is slow)."""
+    upper = text.upper()
+    return any(word in upper for word in WORDS) and bool(CALLS.search(text))
 
 
 def _rewritten(book: Book, sheet: str, text: str) -> str:
@@ -193,7 +201,7 @@ class Book:
                 continue
             try:
                 scratch.set_formula(i, 1, database._qualified("=" + arg, sheet))
-            except Exception:  # a text the engine does not take alone: the call goes to Python
+            except (RuntimeError, ValueError, fz.ParserError):  # a text the engine refuses alone: to Python
                 continue
             placed.append(((sheet, arg), i))
         if placed:
@@ -346,7 +354,7 @@ def conditional_trusted(book: Book, sheet: str, name: str, total: str | None, pa
     if name == "COUNTIFS" and whole and blank_everywhere:
         return False
     if name in ("SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS"):
-        ref = book.ref(sheet, total)
+        ref = book.ref(sheet, _resized(book, sheet, total, pairs[0][0]) if name.endswith("IF") else total)
         if ref is None or book.feature(ref, "error"):
             return False
     return True

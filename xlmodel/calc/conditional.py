@@ -48,23 +48,16 @@ class Condition:
         self.empty_text = criterion == ""
         parsed = crit.parse(0.0 if criterion is None else criterion)
         self.criterion = parsed
-        self.numeric_equal = parsed.op == "=" and _is_number(parsed.operand)
+        # 23 and "=23" match the text "23" too (COUNTIFS oracle, Rows2!C2 and D2: 2); "<>23" keeps it
+        self.number_text = crit.as_text(parsed.operand).casefold() if (
+            parsed.op == "=" and _is_number(parsed.operand)) else None
 
     def matches(self, value: Any) -> bool:
         if self.empty_text:
             return value is None or value == ""
-        if self.numeric_equal and isinstance(value, str):
-            return _number_in(value) == self.criterion.operand
+        if self.number_text is not None and isinstance(value, str):
+            return value.casefold() == self.number_text
         return self.criterion.matches(value)
-
-
-def _number_in(text: str) -> float | None:
-    """The number a text cell holds as Excel reads it for an equality (``"23"`` is 23)."""
-    try:
-        typed = crit.typed_value(text)
-    except crit.UnreadableCriterion:
-        return None
-    return typed if _is_number(typed) else None
 
 
 def _grid(value: Any) -> list[list[Any]]:
