@@ -90,8 +90,8 @@ def parse(criterion: Any, prefix: bool = False) -> Criterion:
         return Criterion("=", criterion)
     op = next((o for o in OPERATORS if criterion.startswith(o)), "")
     rest = criterion[len(op):]
-    if op and rest == "":
-        return Criterion(op, BLANK) if op in ("=", "<>") else Criterion(op, "")
+    if op and rest == "":  # "<" and the like with nothing after them match nothing (COUNTIFS oracle, Rows2!M9)
+        return Criterion(op, BLANK)
     typed = typed_value(rest)
     if typed is not None:
         return Criterion(op or "=", typed)

@@ -20,7 +20,7 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
-from xlmodel.calc import address_reads, database, lookups, xlsxpatch
+from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxpatch
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
@@ -91,6 +91,8 @@ def calculate(path: Path | str) -> Calculation:
     calc = Calculation(path=path)
     calc.notes = _prepare(wb, book_scan)
     _evaluate(wb, path)
+    if checked_routes.route_untrusted(wb, book_scan):
+        _evaluate(wb, path)
     if _unlink_address_reads(wb, book_scan):
         _evaluate(wb, path)
     if _intersect_legacy(wb, book_scan):

@@ -41,7 +41,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
-from xlmodel.calc import bonds, database, lookups
+from xlmodel.calc import bonds, conditional, database, lookups
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -51,7 +51,7 @@ ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALU
                "GettingData": "#GETTING_DATA", "NImpl": "#N/IMPL!"}
 KIND_OF_CODE = {code: kind for kind, code in ERROR_KINDS.items()}
 ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY,
-                   *lookups.NAMES)  # registered here, unknown to the engine itself
+                   *lookups.NAMES, *conditional.PYTHON.values())  # registered here, unknown to the engine itself
 
 
 def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
@@ -91,6 +91,7 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
     lookups.register(wb)
+    conditional.register(wb)
     database.register(wb)
 
 

@@ -41,6 +41,7 @@ over the reversed vector. On unsorted data the probes are IronCalc's ``(low + hi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -366,11 +367,22 @@ def mentions_lookup(formula: str) -> bool:
     return bool(MENTIONS.search(formula))
 
 
-def route(formula: str) -> str:
+def route(formula: str, keep: Callable[[str, list[str]], bool] | None = None) -> str:
     """``formula`` with the lookup calls the engine can get wrong calling the Python versions.
 
+    ``keep(name, argument_texts)`` leaves a call the engine may answer on the engine: by
+    default those whose data decides it (:func:`checkable`), for
+    :mod:`xlmodel.calc.checked_routes` to look at once the book is evaluated.
+    """
+    keep = checkable if keep is None else keep
+    return rewrite_calls(formula, lambda name, args: None if keep(name, args) else _routed(name, args))
+
+
+def rewrite_calls(formula: str, rewrite: Callable[[str, list[str]], str | None]) -> str:
+    """``formula`` with each call for which ``rewrite(NAME, argument_texts)`` gives a text replaced by it.
+
     A call whose result is used as a reference (beside ``:``, or inside OFFSET, ROW, CELL,
-    ...) stays on the engine: a Python function returns values, never a reference.
+    ...) is left alone: a Python function returns values, never a reference.
     """
     tokens = Tokenizer(formula).items
     out: list[str] = []
@@ -392,7 +404,7 @@ def route(formula: str) -> str:
             out.append(tok.value)
             follows = next((t.value for t in tokens[i + 1:] if t.type != Token.WSPACE), "")
             if closing and not frame["ref"] and not follows.startswith(":"):
-                text = _routed(frame["name"], _split("".join(out[frame["start"] + 1:-1])))
+                text = rewrite(frame["name"], _split("".join(out[frame["start"] + 1:-1])))
                 if text:
                     out[frame["start"]:] = [("@" if frame["at"] else "") + text]
         else:
@@ -433,6 +445,35 @@ def _literal(arg: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def is_reference(arg: str) -> bool:
+    """Whether an argument's text is one plain A1 reference (an area, whole columns or whole rows)."""
+    text = arg.replace("$", "")
+    return bool(AREA.match(text) or WHOLE_COLUMN.match(text) or WHOLE_ROW.match(text))
+
+
+def checkable(name: str, args: list[str]) -> bool:
+    """Whether the engine answers this call as Excel does on some data, to be checked once evaluated.
+
+    Measured against this module's functions on sorted numeric data with duplicates
+    (tests/test_calc_checked_routes.py): MATCH with match_type 1 or omitted, VLOOKUP and
+    HLOOKUP with range_lookup TRUE or omitted, LOOKUP, and XLOOKUP's ascending binary
+    search for an exact or next-larger value agree; MATCH -1 and XLOOKUP's other binary
+    searches do not (the engine takes another of equal values), so they always go to Python.
+    """
+    n = len(args)
+    if name == "MATCH":
+        return n in (2, 3) and is_reference(args[1]) and (n == 2 or _literal(args[2]) == 1)
+    if name in ("VLOOKUP", "HLOOKUP"):
+        return n in (3, 4) and is_reference(args[1]) and _literal(args[2]) is not None and (
+            n == 3 or _literal(args[3]) == 1)
+    if name == "LOOKUP":
+        return n in (2, 3) and all(is_reference(a) for a in args[1:])
+    if name == "XLOOKUP":
+        return n == 6 and is_reference(args[1]) and is_reference(args[2]) and _literal(args[4] or "0") in (0, 1) \
+            and _literal(args[5]) == 2
+    return False
 
 
 def _routed(name: str, args: list[str]) -> str | None:
