@@ -17,7 +17,8 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats).
+- functions the engine lacks or gets wrong (VDB; TEXT, whose number formats are read in
+  :mod:`xlmodel.calc.number_format`).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -38,6 +39,7 @@ import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
+from xlmodel.calc.number_format import text
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -444,40 +446,6 @@ def _inter_vdb(cost: float, salvage: float, life: float, life1: float, period: f
             term *= period + 1.0 - end
         total += term
     return total
-
-
-@lru_cache(maxsize=1)
-def _formatter():
-    import warnings
-
-    import ssf
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ssf.SSF(locale_support=False, decimal_separator=".", thousands_separator=",")
-
-
-def text(value: Any, number_format: Any) -> Any:
-    """Excel's TEXT(value, format_text) through SheetJS's number-format rules (the ``ssf`` port).
-
-    Upstream: formualizer 0.13 ignores sections, literals and spacing
-    (``=TEXT(-12,"#,##0_);(#,##0)")`` gives ``-12``, Excel ``(12)``).
-    """
-    for arg in (value, number_format):
-        if is_error(arg):
-            return arg
-    if isinstance(value, bool):
-        value = "TRUE" if value else "FALSE"
-    try:
-        out = _formatter().format(str(number_format), 0 if value is None else value)
-    except Exception:  # a format ssf cannot read: Excel's answer for an invalid format too
-        return error_value("Value")
-    if out and set(out) == {"#"}:  # a date beyond 9999-12-31 or before 1900
-        return error_value("Value")
-    if isinstance(value, (int, float)) and value < 0 and out.startswith("-") and not any(
-            ch in "123456789" for ch in out) and ";" not in str(number_format):
-        return out[1:]  # Excel drops the sign of a value that shows as zero
-    return out
 
 
 @cache
