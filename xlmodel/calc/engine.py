@@ -19,6 +19,7 @@ from typing import Any
 import formualizer as fz
 from openpyxl.formula.translate import Translator
 
+from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc import xlsxpatch
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
@@ -142,7 +143,8 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     for (sheet, address), text in book_scan.formulas.items():
         if not text:  # a cell sharing a master's formula: edited only when its master needs it
             master = book_scan.shared.get((sheet, address), ("", ""))[1]
-            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)):
+            if not ((book_scan.tables and "[" in master) or gaps.needs_filling(master)
+                    or _rewritten(master)):
                 continue
             text = Translator(master, origin=book_scan.shared[(sheet, address)][0]).translate_formula(address)
         edited = text
@@ -150,11 +152,18 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
         if gaps.needs_filling(edited):
             edited = gaps.fill_omitted_arguments(edited, names)
+        if rewrites.needs_rewriting(edited):
+            edited = rewrites.rewrite_arguments(edited)
         if edited != text:
             wb.set_formula(sheet, *split_address(address), edited)
             given[(sheet, address)] = edited
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
+
+
+def _rewritten(formula: str) -> bool:
+    """Whether an argument of the formula is rewritten (cached: a shared formula's master is read once)."""
+    return rewrites.needs_rewriting(formula) and rewrites.rewrite_arguments(formula) != formula
 
 
 def _formula_text(wb: fz.Workbook, book_scan: Scan, sheet: str, address: str) -> str:
