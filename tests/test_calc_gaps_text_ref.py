@@ -40,7 +40,7 @@ def _book(tmp_path, cells: dict[str, object]):
     (41181, "dd/mm--yy", "29/09--12"),
     (41181, "ddddd/mmmmm/yyyyy", "Saturday/S/2012"),
 ])
-def test_text_refuses_a_format_mixing_date_codes_and_digit_placeholders(tmp_path, serial, number_format, excel):
+def test_text_refuses_a_format_mixing_date_codes_and_digits(tmp_path, serial, number_format, excel):
     # Upstream ssf formats "mm###" (41181 gives "0941181"); Excel answers #VALUE!.
     calc = _book(tmp_path, {"A1": serial, "B1": number_format, "C1": "=TEXT(A1,B1)"})
     assert calc.value("S", "C1") == excel

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 ERRORS = r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A)"
 ERROR_LITERAL = re.compile(ERRORS + "$")
@@ -63,7 +63,7 @@ def rewrite_arguments(formula: str) -> str:
     """The formula with each rewrite of this module made; the same text when none applies."""
     try:
         parts = _parse(Tokenizer(formula).items)
-    except Exception:  # a formula openpyxl cannot read is left to the engine as it is
+    except (TokenizerError, ValueError, IndexError):  # what openpyxl cannot read is left as it is
         return formula
     return "=" + _text(_rewrite(parts))
 

@@ -139,6 +139,7 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     notes = gaps.add_tables(wb, book_scan.tables)
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
+    gaps.build_graph(wb, book_scan)
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
     for (sheet, address), text in book_scan.formulas.items():
         if not text:  # a cell sharing a master's formula: edited only when its master needs it
