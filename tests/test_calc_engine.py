@@ -13,7 +13,8 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from xlmodel.calc import engine
 from xlmodel.calc.engine import ErrorValue
-from xlmodel.calc.excel_gaps import fill_omitted_arguments, structured_references, text, vdb
+from xlmodel.calc.excel_gaps import fill_omitted_arguments, structured_references, vdb
+from xlmodel.calc.number_format import text
 from xlmodel.excel import call
 
 

@@ -21,6 +21,7 @@ import formualizer as fz
 from openpyxl.formula.translate import Translator
 
 from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxpatch
+from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
@@ -143,6 +144,7 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     notes = gaps.add_tables(wb, book_scan.tables)
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
+    gaps.build_graph(wb, book_scan)
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
     tables = bool(book_scan.tables)
     for (sheet, address), text in book_scan.formulas.items():
@@ -163,7 +165,7 @@ EDIT_WORDS = ("LOOKUP", "MATCH", "DSUM", "DAVERAGE", "DMIN", "DMAX", "DCOUNT", "
 
 def _may_edit(text: str, tables: bool) -> bool:
     """Whether :func:`_edited` may change ``text``: one quick look that lets most formulas pass untouched."""
-    if gaps.EMPTY_ARGUMENT.search(text) or (tables and "[" in text):
+    if gaps.EMPTY_ARGUMENT.search(text) or (tables and "[" in text) or "#" in text:  # "#": a literal error
         return True
     upper = text.upper()
     for word in EDIT_WORDS:
@@ -179,6 +181,8 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
         edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
     if gaps.needs_filling(edited):
         edited = gaps.fill_omitted_arguments(edited, names)
+    if rewrites.needs_rewriting(edited):
+        edited = rewrites.rewrite_arguments(edited)
     if database.calls_database_function(edited):
         edited = database.with_computed_criteria(edited, sheet, lambda s, a: _scanned_formula(book_scan, s, a))
     if lookups.mentions_lookup(edited):

@@ -17,10 +17,14 @@ gaps between what it computes and what Excel shows, each in one function:
   out, and Excel tables: their structured references become the plain ranges Excel means;
 - what-if data tables (``{=TABLE(r1,r2)}``), computed cell by cell by putting the row
   and column inputs into the input cells, as Excel does;
-- functions the engine lacks or gets wrong (VDB, TEXT's number formats, and the bond
-  functions of :mod:`xlmodel.calc.bonds`: the odd-period ones, PRICE and YIELD), the
-  lookups it answers differently (approximate matches, XLOOKUP's modes: :mod:`xlmodel.calc.lookups`)
-  and the database functions (DSUM, ...) with Excel's criteria ranges (:mod:`xlmodel.calc.database`).
+- functions the engine lacks or gets wrong (VDB; TEXT, whose number formats are read in
+  :mod:`xlmodel.calc.number_format`; the bond functions of :mod:`xlmodel.calc.bonds`: the
+  odd-period ones, PRICE and YIELD), the lookups it answers differently (approximate matches,
+  XLOOKUP's modes: :mod:`xlmodel.calc.lookups`) and the database functions (DSUM, ...) with
+  Excel's criteria ranges (:mod:`xlmodel.calc.database`);
+- arguments Excel reads otherwise (a literal error as a reference, MATCH's FALSE:
+  :mod:`xlmodel.calc.argument_rewrites`) and calls whose data the engine reads wrongly,
+  checked after a first evaluation (:mod:`xlmodel.calc.checked_routes`).
 
 Excel's 15-significant-digit behaviour of ROUND, ROUNDUP, ROUNDDOWN and TRUNC is the
 engine's own (tests/test_calc_engine.py holds the cases), and so is iterative
@@ -42,6 +46,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter
 
 from xlmodel.calc import bonds, conditional, database, lookups
+from xlmodel.calc.number_format import text
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions
 
@@ -63,7 +68,22 @@ def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
         cfg.cycle_policy = "iterate"
         cfg.iterate_max_iterations = book_scan.iterate_count
         cfg.iterate_max_change = book_scan.iterate_delta
-    return fz.WorkbookConfig(eval_config=cfg)
+    # no undo log: formualizer 0.13 records each edit made before the first evaluation at a cost that
+    # grows with the workbook (5 ms an edit with 50,000 formulas), and nothing here undoes
+    return fz.WorkbookConfig(eval_config=cfg, enable_changelog=False)
+
+
+def build_graph(wb: fz.Workbook, book_scan: Scan) -> None:
+    """Have the engine build its dependency graph now, before formulas are edited.
+
+    Upstream: formualizer 0.13 builds it on the first evaluation, and until then each
+    ``set_formula`` takes time growing with the workbook (15 ms a cell of a shared formula
+    at 50,000 formulas); ``get_eval_plan`` builds it (its ``build_graph_if_needed``), after
+    which an edit takes about 30 microseconds.
+    """
+    first = next(iter(book_scan.formulas), None)
+    if first:
+        wb.get_eval_plan([(first[0], *split_address(first[1]))])
 
 
 def error_value(kind: str) -> dict:
@@ -460,40 +480,6 @@ def _inter_vdb(cost: float, salvage: float, life: float, life1: float, period: f
             term *= period + 1.0 - end
         total += term
     return total
-
-
-@lru_cache(maxsize=1)
-def _formatter():
-    import warnings
-
-    import ssf
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ssf.SSF(locale_support=False, decimal_separator=".", thousands_separator=",")
-
-
-def text(value: Any, number_format: Any) -> Any:
-    """Excel's TEXT(value, format_text) through SheetJS's number-format rules (the ``ssf`` port).
-
-    Upstream: formualizer 0.13 ignores sections, literals and spacing
-    (``=TEXT(-12,"#,##0_);(#,##0)")`` gives ``-12``, Excel ``(12)``).
-    """
-    for arg in (value, number_format):
-        if is_error(arg):
-            return arg
-    if isinstance(value, bool):
-        value = "TRUE" if value else "FALSE"
-    try:
-        out = _formatter().format(str(number_format), 0 if value is None else value)
-    except Exception:  # a format ssf cannot read: Excel's answer for an invalid format too
-        return error_value("Value")
-    if out and set(out) == {"#"}:  # a date beyond 9999-12-31 or before 1900
-        return error_value("Value")
-    if isinstance(value, (int, float)) and value < 0 and out.startswith("-") and not any(
-            ch in "123456789" for ch in out) and ";" not in str(number_format):
-        return out[1:]  # Excel drops the sign of a value that shows as zero
-    return out
 
 
 @cache

@@ -17,7 +17,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -304,7 +304,7 @@ def split_address(address: str) -> tuple[int, int]:
     return int(match.group(2)), column_number(match.group(1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_number(letters: str) -> int:
     """``"AB"`` -> 28 (columns are few; each is worked out once)."""
     return column_index_from_string(letters.upper())
