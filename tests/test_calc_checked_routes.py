@@ -234,3 +234,31 @@ def test_a_book_without_these_functions_is_not_touched(tmp_path):
 def test_the_python_names_are_known():
     assert engine.unknown_functions("=XLMODEL_SUMIFS(A1:A2,B1:B2,1,2,1,2,1)+XLMODEL_COUNTIF(A:A,1,1,1)") == set()
     assert set(conditional.PYTHON) == {"SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "COUNTIF", "COUNTIFS"}
+
+
+def test_calls_over_defined_names_are_judged_by_the_named_cells(tmp_path):
+    """Models name their data columns: a SUMIFS over clean named ranges stays on the engine, one with an error not."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for i, (key, value) in enumerate([("a", 1), ("b", 2), ("a", 4)], start=1):
+        ws[f"A{i}"], ws[f"B{i}"], ws[f"C{i}"] = key, value, value
+    ws["C2"] = "=NA()"  # on a row that does not match "a"
+    ws["C3"] = "=1/0"  # on a row that matches "a"
+    for name, ref in (("keys", "$A$1:$A$3"), ("clean", "$B$1:$B$3"), ("broken", "$C$1:$C$3"), ("wanted", "$E$1")):
+        wb.defined_names[name] = DefinedName(name, attr_text=f"S!{ref}")
+    ws["E1"] = "a"
+    ws["F1"], ws["F2"] = "=SUMIFS(clean,keys,wanted)", "=SUMIFS(broken,keys,wanted)"
+    wb.save(tmp_path / "named.xlsx")
+    calc = engine.calculate(tmp_path / "named.xlsx")
+    assert calc.value("S", "F1") == 5 and calc.value("S", "F2") == ErrorValue("#DIV/0!")
+
+    book_scan = engine.scan(tmp_path / "named.xlsx")
+    wb_engine = engine._load(tmp_path / "named.xlsx", book_scan)
+    engine._prepare(wb_engine, book_scan)
+    engine._evaluate(wb_engine, tmp_path / "named.xlsx")
+    checked_routes.route_untrusted(wb_engine, book_scan)
+    held = {a: engine.gaps.engine_formula(wb_engine, "S", a) for a in ("F1", "F2")}
+    assert "XLMODEL_" not in held["F1"] and "XLMODEL_SUMIFS" in held["F2"]

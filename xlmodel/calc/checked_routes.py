@@ -142,8 +142,11 @@ class Book:
         self.wanted: set[tuple[str, str]] = set()
         self.missing = False
         self.sheets = set(wb.sheet_names)
+        self.names = _defined_areas(wb)
 
     def ref(self, sheet: str, arg: str) -> Ref | None:
+        name = arg.strip().upper()
+        arg = self.names.get((sheet, name)) or self.names.get((None, name)) or arg  # a defined name: its cells
         if not lookups.is_reference(arg):
             return None
         try:
@@ -211,6 +214,23 @@ class Book:
                     self.probes[key] = value
         for _, i in placed:
             scratch.set_value(i, 1, None)
+
+
+def _defined_areas(wb: fz.Workbook) -> dict[tuple[str | None, str], str]:
+    """(scope sheet or None for the workbook, NAME) -> the cells a defined name points at, as A1 text.
+
+    Models name their data columns (``company_value``); a name the check could not read
+    would send every call using it to Python.
+    """
+    out = {}
+    for entry in wb.get_named_ranges():
+        if entry.get("kind") not in ("cell", "range") or entry.get("start_sheet") != entry.get("end_sheet"):
+            continue
+        a = f"{get_column_letter(entry['start_col'])}{entry['start_row']}"
+        b = f"{get_column_letter(entry.get('end_col') or entry['start_col'])}{entry.get('end_row') or entry['start_row']}"
+        area = "'" + entry["sheet"].replace("'", "''") + "'!" + (a if a == b else f"{a}:{b}")
+        out[(entry.get("scope_sheet") if entry.get("scope") != "workbook" else None, entry["name"].upper())] = area
+    return out
 
 
 def _literal(arg: str) -> Any:
