@@ -144,3 +144,16 @@ def test_match_with_true_still_searches_sorted_data(tmp_path):
     # MATCH's help: with 1 (TRUE), the largest value <= lookup_value in ascending data
     calc = _book(tmp_path, {"A1": 1, "B1": 2, "C1": 3, "D2": "=MATCH(2.5,A1:C1,TRUE)"})
     assert calc.value("S", "D2") == 2
+
+
+@pytest.mark.parametrize("formula", [
+    "=INDEX(B:B,MATCH(A7,$C$1:$C$1000,FALSE))", "=MATCH(A1,B1:B9,TRUE)+MATCH(A2,B1:B9,0)",
+    "=MATCH(A1, B1:B9, FALSE ) * 2", "=IFERROR(MATCH(A1,Sheet2!B1:B9,FALSE),0)",
+])
+def test_the_quick_match_rewrite_writes_what_the_tokenizer_writes(formula):
+    from xlmodel.calc import argument_rewrites
+
+    quick = argument_rewrites.rewrite_arguments.__wrapped__(formula)
+    parts = argument_rewrites._parse(argument_rewrites.Tokenizer(formula).items)
+    tokenized = "=" + argument_rewrites._text(argument_rewrites._rewrite(parts))
+    assert "".join(quick.split()) == "".join(tokenized.split()) and quick != formula  # spaces aside

@@ -58,9 +58,17 @@ def needs_rewriting(formula: str) -> bool:
     return calls > 0 and calls > len(PLAIN_MATCH.findall(formula))
 
 
+# MATCH(a,b,FALSE) with a and b plain, in a formula without text: the logical as a number, no tokenizing
+LOGICAL_MATCH = re.compile(rf"((?<![\w.])MATCH\s*\({PLAIN_ARG},{PLAIN_ARG},\s*)(TRUE|FALSE)(\s*\))", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def rewrite_arguments(formula: str) -> str:
     """The formula with each rewrite of this module made; the same text when none applies."""
+    if '"' not in formula and not ERROR_IN_TEXT.search(formula):
+        quick = LOGICAL_MATCH.sub(lambda m: m[1] + ("1" if m[2].upper() == "TRUE" else "0") + m[3], formula)
+        if not needs_rewriting(quick):  # every MATCH is now plain: the tokenizer would write the same
+            return quick
     try:
         parts = _parse(Tokenizer(formula).items)
     except (TokenizerError, ValueError, IndexError):  # what openpyxl cannot read is left as it is
