@@ -87,3 +87,38 @@ def test_a_value_xml_cannot_hold_goes_through_the_tree():
     assert xlsxpatch._plain_values(data, {"B1": "bell\x07"}) is None
     stored = xlsxpatch._plain_values(data, {"B1": 'a<b & "c"\r'})
     assert b'<c s="2" r="B1" t="str"><f>' in stored and b"<v>a&lt;b &amp; \"c\"&#13;</v></c>" in stored
+
+
+def test_formula_text_stands_in_for_openpyxl():
+    """The token names and column arithmetic xlmodel keeps without importing openpyxl are openpyxl's."""
+    from openpyxl.formula.tokenizer import Token
+    from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+    from xlmodel.calc import formula_text
+
+    names = [n for n in vars(formula_text.Token) if n.isupper()]
+    assert names and all(getattr(formula_text.Token, n) == getattr(Token, n) for n in names)
+    for n in (1, 26, 27, 52, 702, 703, 16384, 18278):
+        assert formula_text.get_column_letter(n) == get_column_letter(n)
+        assert formula_text.column_index_from_string(get_column_letter(n)) == n == column_index_from_string(
+            get_column_letter(n))
+    with pytest.raises(formula_text.TokenizerError):
+        formula_text.Tokenizer('=SUM("open')
+
+
+def test_recalculating_a_plain_book_does_not_import_openpyxl(tmp_path):
+    import subprocess
+    import sys
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "plain.xlsx"))
+    sheet = book.add_worksheet("S")
+    sheet.write_row(0, 0, [1, 2])
+    sheet.write_formula(0, 2, "=SUM(A1:B1)")
+    book.close()
+    code = ("import sys; from xlmodel.calc import engine; c = engine.calculate(sys.argv[1]); "
+            "assert c.value('S', 'C1') == 3; print('openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "plain.xlsx")], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

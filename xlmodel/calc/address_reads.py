@@ -1,3 +1,4 @@
+
 """References that a function reads only for their address, which Excel does not count as cycles.
 
 ``=ROW(C1)`` in C1, ``=SUM(OFFSET(E5,-4,0,4,1))`` in E5 and the scenario selector
@@ -17,8 +18,7 @@ Upstream: formualizer 0.13 with ``cycle_detection = "runtime"`` still answers
 
 from __future__ import annotations
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import range_boundaries
+from xlmodel.calc.formula_text import Token, Tokenizer, range_boundaries
 
 # function -> index of its argument read only for its address
 ADDRESS_ARGUMENT = {"OFFSET": 0, "ROW": 0, "COLUMN": 0, "ROWS": 0, "COLUMNS": 0, "ISREF": 0, "CELL": 1}

@@ -1,3 +1,4 @@
+
 """Formula rewrites for arguments the formualizer engine reads otherwise than Excel.
 
 Each rewrite keeps the formula's meaning in Excel and spells it so the engine computes
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+from xlmodel.calc.formula_text import Token, Tokenizer, TokenizerError
 
 ERRORS = r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A)"
 ERROR_LITERAL = re.compile(ERRORS + "$")

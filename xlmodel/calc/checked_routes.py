@@ -32,10 +32,10 @@ from typing import Any
 
 import formualizer as fz
 import numpy as np
-from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from xlmodel.calc import conditional, database, lookups
 from xlmodel.calc import criteria as crit
+from xlmodel.calc.formula_text import get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, split_address
 
 CALLS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:SUMIFS?|AVERAGEIFS?|COUNTIFS?|X?LOOKUP|[VH]LOOKUP|MATCH)\s*\(",

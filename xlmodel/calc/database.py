@@ -22,11 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 import formualizer as fz
-from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.formula.translate import Translator
-from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from xlmodel.calc import criteria as crit
+from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
 
 UNRESOLVED = "XLMODEL_UNRESOLVED"  # the criteria's formulas could not be moved per record (a name, INDIRECT)
 MAX_MOVED_CHARS = 2_000_000  # a computed criterion moved to every record, as formula text

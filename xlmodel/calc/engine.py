@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import formualizer as fz
-from openpyxl.formula.translate import Translator
 
 from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import excel_gaps as gaps
+from xlmodel.calc.formula_text import Translator
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
 
@@ -350,7 +350,7 @@ def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:
 
 
 def _addresses(ref: str) -> list[str]:
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
+    from xlmodel.calc.formula_text import get_column_letter, range_boundaries
 
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     return [f"{get_column_letter(c)}{r}" for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
@@ -393,7 +393,7 @@ def _name_cycles(wb: fz.Workbook, calc: Calculation) -> None:
 
 
 def _precedents_among(wb: fz.Workbook, key: tuple[str, str], cells) -> set[tuple[str, str]]:
-    from openpyxl.utils.cell import range_boundaries
+    from xlmodel.calc.formula_text import range_boundaries
 
     out = set()
     for p in wb.precedents(f"'{key[0]}'!{key[1]}").precedents:
@@ -426,7 +426,7 @@ def unknown_functions(formula: str) -> set[str]:
 
 def formula_calls(formula: str) -> list[tuple[str, int]]:
     """Each function call in ``formula`` as (NAME, number of arguments)."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from xlmodel.calc.formula_text import Token, Tokenizer
 
     calls: list[tuple[str, int]] = []
     stack: list[list[Any]] = []
@@ -445,7 +445,7 @@ def formula_calls(formula: str) -> list[tuple[str, int]]:
 
 def _named_values(wb: fz.Workbook, calc: Calculation) -> dict[str, Any]:
     """Defined names that point at one cell, with that cell's value (computed or typed)."""
-    from openpyxl.utils.cell import get_column_letter
+    from xlmodel.calc.formula_text import get_column_letter
 
     out = {}
     order = {key: i for i, key in enumerate(calc.values)}

@@ -42,10 +42,9 @@ from typing import Any
 
 import formualizer as fz
 import numpy as np
-from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import get_column_letter
 
 from xlmodel.calc import bonds, conditional, database, lookups
+from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter
 from xlmodel.calc.number_format import text
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions

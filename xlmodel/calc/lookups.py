@@ -1,3 +1,4 @@
+
 """Excel's lookups where formualizer 0.13 answers differently: approximate matches and XLOOKUP's modes.
 
 Upstream: formualizer 0.13's approximate LOOKUP does not step over error values
@@ -45,7 +46,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from xlmodel.calc.formula_text import Token, Tokenizer
 
 NUMBER, TEXT, LOGICAL, BLANK = 0, 1, 2, 3
 MAX_ROWS, MAX_COLS = 1048576, 16384
@@ -505,7 +506,7 @@ def _routed_xlookup(args: list[str]) -> str | None:
 
 def _shape(arg: str) -> tuple[int, int]:
     """(rows, columns) of a plain reference argument as written; (0, 0) for anything else."""
-    from openpyxl.utils.cell import column_index_from_string
+    from xlmodel.calc.formula_text import column_index_from_string
 
     text = arg.replace("$", "")
     if m := WHOLE_COLUMN.match(text):

@@ -21,8 +21,8 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from xlmodel.calc.formula_text import column_index_from_string, range_boundaries
 from xlmodel.calc.xlsxpatch import F_TAG, PARSER, PKG_REL_NS, PLAIN_ROOT, Q, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: encrypted OOXML or a legacy .xls

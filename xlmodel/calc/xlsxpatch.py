@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lxml import etree
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from xlmodel.calc.formula_text import column_index_from_string, get_column_letter
 from xlmodel.excel.errors import CellError
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
