@@ -144,7 +144,6 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     notes = gaps.add_tables(wb, book_scan.tables)
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
-    gaps.build_graph(wb, book_scan)
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
     tables = bool(book_scan.tables)
     for (sheet, address), text in book_scan.formulas.items():
@@ -153,8 +152,11 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
         text = text or _scanned_formula(book_scan, sheet, address)
         edited = _edited(text, sheet, address, book_scan, names)
         if edited != text:
-            wb.set_formula(sheet, *split_address(address), edited)
             given[(sheet, address)] = edited
+    if given or any(not a.dynamic for a in book_scan.arrays):
+        gaps.build_graph(wb, book_scan)  # only a book with edits pays for it
+    for (sheet, address), edited in given.items():
+        wb.set_formula(sheet, *split_address(address), edited)
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
 
