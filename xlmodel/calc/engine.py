@@ -315,7 +315,7 @@ def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str
     failed: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (sheet, address), anchor in cells.items():
         if gaps.is_error(values[(sheet, address)]) and \
-                gaps.xlmodel_call().search(_formula_text(wb, book_scan, sheet, anchor)):
+                gaps.calls_xlmodel(_formula_text(wb, book_scan, sheet, anchor)):
             failed.setdefault((sheet, anchor), []).append((sheet, address))
     for (sheet, anchor), keys in failed.items():
         row, col = split_address(anchor)

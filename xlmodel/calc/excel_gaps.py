@@ -202,11 +202,23 @@ def xlmodel_call() -> re.Pattern:
     return re.compile(rf"(?<![\w.])(?:{names})\s*\(", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _name_starts() -> tuple[str, ...]:
+    """What every xlmodel function name starts with (``BTC_``, ``COLO_``, ...): a quick look first."""
+    return tuple(sorted({fn.name.split("_")[0] + ("_" if "_" in fn.name else "") for fn in functions()}))
+
+
+def calls_xlmodel(formula: str) -> bool:
+    """Whether ``formula`` calls an xlmodel function (substring tests first: the full pattern is slow)."""
+    upper = formula.upper()
+    return any(start in upper for start in _name_starts()) and bool(xlmodel_call().search(formula))
+
+
 EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing
 
 
 def needs_filling(formula: str) -> bool:
-    return bool(EMPTY_ARGUMENT.search(formula)) and bool(xlmodel_call().search(formula))
+    return bool(EMPTY_ARGUMENT.search(formula)) and calls_xlmodel(formula)
 
 
 # --- array formulas ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from xlmodel.calc.engine import Calculation
-from xlmodel.calc.excel_gaps import xlmodel_call
+from xlmodel.calc.excel_gaps import calls_xlmodel
 
 
 def _show(value: Any) -> str:
@@ -20,7 +20,7 @@ def _show(value: Any) -> str:
 
 
 def print_summary(console: Console, calc: Calculation, written: Path) -> None:
-    n_xl = sum(1 for f in calc.formulas.values() if _uses_xlmodel(f))
+    n_xl = sum(1 for f in calc.formulas.values() if calls_xlmodel(f))
     console.print(f"[bold]{escape(str(calc.path))}[/]: {len(calc.formulas)} formula cells computed, "
                   f"{n_xl} of them with xlmodel functions")
     results = {n: calc.names[n] for n in calc.computed_names}
@@ -40,7 +40,3 @@ def print_summary(console: Console, calc: Calculation, written: Path) -> None:
     for note in calc.notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
     console.print(f"wrote calculated copy {escape(str(written))}")
-
-
-def _uses_xlmodel(formula: str) -> bool:
-    return bool(xlmodel_call().search(formula))
