@@ -232,7 +232,8 @@ def test_every_formula_that_spills_is_one_the_spill_test_asks_about():
         wb = engine._load(book, book_scan)
         engine._prepare(wb, book_scan)
         engine._evaluate(wb, book)
-        may_spill = engine._spill_test(wb)
+        texts = {key: engine._formula_text(wb, book_scan, *key) for key in book_scan.formulas}
+        may_spill = engine._spill_test(wb, "\n".join(texts.values()))
         for (sheet, address) in book_scan.formulas:
             if excel_gaps.spill_extent(wb, sheet, address) is not None:
                 spilled += 1

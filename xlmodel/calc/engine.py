@@ -239,11 +239,13 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     Returns whether any formula changed (the workbook then needs evaluating again).
     """
     in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
-    may_spill = _spill_test(wb)
+    # a cell sharing a master's formula is judged by the master's text: the two differ in references only
+    texts = {key: text or book_scan.shared.get(key, ("", ""))[1] or _formula_text(wb, book_scan, *key)
+             for key, text in book_scan.formulas.items()}
+    may_spill = _spill_test(wb, "\n".join(texts.values()))
     changed = False
-    for (sheet, address), text in book_scan.formulas.items():
-        if (sheet, address) in in_arrays or not may_spill(text or _formula_text(wb, book_scan, sheet, address)) \
-                or gaps.spill_extent(wb, sheet, address) is None:
+    for (sheet, address), text in texts.items():
+        if (sheet, address) in in_arrays or not may_spill(text) or gaps.spill_extent(wb, sheet, address) is None:
             continue
         row, col = split_address(address)
         current = gaps.engine_formula(wb, sheet, address)  # with _prepare's edits
@@ -252,26 +254,33 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     return changed
 
 
-CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
 # Functions that make an array out of single values (or a reference out of text): a formula calling
 # one may spill with no range in it. Every other function given single values gives a single value.
 ARRAY_MAKERS = frozenset({"SEQUENCE", "RANDARRAY", "MUNIT", "MAKEARRAY", "HSTACK", "VSTACK", "EXPAND", "TEXTSPLIT",
                           "REGEXEXTRACT", "STOCKHISTORY", "INDIRECT", "OFFSET", "LET", "LAMBDA"})
+# A call that makes one value of whatever it is given, with no parenthesis inside: SUM(A2:D2), MAX(B:B,0)
+ONE_VALUE_CALL = re.compile(r"(?<![\w.])(?:SUM|SUMPRODUCT|AVERAGE|MIN|MAX|COUNT|COUNTA|COUNTBLANK|PRODUCT|MEDIAN|AND|OR|"
+                            r"NPV|IRR|STDEV|VAR|ROWS|COLUMNS)\s*\([^()]*\)", re.IGNORECASE)
 
 
-def _spill_test(wb: fz.Workbook) -> Callable[[str], bool]:
+def _spill_test(wb: fz.Workbook, every_formula: str) -> Callable[[str], bool]:
     """Whether a formula's result can be an array: it holds a range, an array, a name or an array maker.
 
-    Most formulas of a model hold none, so only the rest are asked the engine's (slower) spill role.
+    Most formulas of a model hold none, so only the rest are asked the engine's (slower) spill
+    role. ``every_formula`` (the book's formulas, joined) tells which makers and names to look for.
     """
-    makers = ARRAY_MAKERS | {fn.name for fn in functions() if not fn.elementwise}
-    names = {entry["name"].upper() for entry in wb.get_named_ranges()}
-    mentions_name = re.compile("|".join(re.escape(n) for n in sorted(names)), re.IGNORECASE) if names else None
+    book = every_formula.upper()
+    makers = [m for m in ARRAY_MAKERS | {fn.name for fn in functions() if not fn.elementwise} if m in book]
+    names = [n for n in {e["name"].upper() for e in wb.get_named_ranges()} if n in book]
+    words = "|".join(re.escape(w) for w in sorted(makers + names, key=len, reverse=True))
+    mentions = re.compile(rf"(?<![\w.])(?:{words})(?![\w.])", re.IGNORECASE) if words else None
 
     def may_spill(text: str) -> bool:
-        if ":" in text or "{" in text or "[" in text or (mentions_name and mentions_name.search(text)):
-            return True
-        return any(call.upper().removeprefix("_XLFN.").removeprefix("_XLWS.") in makers for call in CALL.findall(text))
+        while ":" in text and '"' not in text:  # SUM(A2:D2) is one value, whatever its range
+            text, reduced = ONE_VALUE_CALL.subn("0", text)
+            if not reduced:
+                break
+        return ":" in text or "{" in text or "[" in text or bool(mentions and mentions.search(text))
 
     return may_spill
 
