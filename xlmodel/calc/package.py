@@ -174,6 +174,9 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
 
 
 # A formula cell's start as Excel, openpyxl and XlsxWriter write it: <c ...> then its <f> first (the schema's order).
+# A formula cell whose address comes first and whose <f> has no attributes (no shared, array or table formula)
+SIMPLE_FORMULA = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*>\s*<f>([^<]*)</f>')
+PLAIN_CELL = re.compile(rb' r="[A-Z]{1,3}[1-9][0-9]{0,6}"')  # the address only, a valid one
 FORMULA_START = re.compile(rb'<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
 ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>\s*<v>([^<]*)</v>')
 ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -187,11 +190,27 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
     """
     if not PLAIN_ROOT.match(data):
         return False
-    cells = FORMULA_START.findall(data)
-    if len(cells) != len(F_TAG.findall(data)):
-        return False
+    expected = len(F_TAG.findall(data))
     found = Scan()
+    simple = SIMPLE_FORMULA.findall(data)
+    if len(simple) == expected:  # every formula its own, as XlsxWriter and openpyxl write them: one pass
+        found.formulas = {(sheet, a.decode()): "=" + _xml_text(t) if t else "" for a, t in simple}
+        for _, address in found.formulas:
+            if len(address) > 7 and not _within_sheet(address):
+                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
+        cells = []
+    else:
+        cells = FORMULA_START.findall(data)
+        if len(cells) != expected:
+            return False
+    formulas = found.formulas
     for c_attrs, f_attrs, text in cells:
+        if not f_attrs and text and PLAIN_CELL.fullmatch(c_attrs):  # most cells: <c r="B7"><f>...</f>
+            address = c_attrs[4:-1].decode()
+            if len(address) > 7 and not _within_sheet(address):
+                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
+            formulas[(sheet, address)] = "=" + _xml_text(text)
+            continue
         c = _attributes(c_attrs)
         _formula(sheet, c.get("r"), c, _attributes(f_attrs) if f_attrs else {}, _xml_text(text) if text else None,
                  found)
@@ -210,7 +229,7 @@ def _attributes(raw: bytes) -> dict[str, str]:
 
 def _xml_text(raw: bytes) -> str:
     """Element or attribute text as an XML parser gives it: line ends normalized, then entities."""
-    text = raw.decode("utf-8")
+    text = raw.decode()
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return html.unescape(text) if "&" in text else text
