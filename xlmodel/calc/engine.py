@@ -323,7 +323,8 @@ def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str
     """
     failed: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (sheet, address), anchor in cells.items():
-        if gaps.is_error(values[(sheet, address)]) and \
+        value = values[(sheet, address)]
+        if type(value) is dict and gaps.is_error(value) and \
                 gaps.calls_xlmodel(_formula_text(wb, book_scan, sheet, anchor)):
             failed.setdefault((sheet, anchor), []).append((sheet, address))
     for (sheet, anchor), keys in failed.items():
