@@ -47,7 +47,7 @@ from xlmodel.calc import bonds, conditional, database, lookups
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter
 from xlmodel.calc.number_format import text
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
-from xlmodel.excel import CellError, call, functions
+from xlmodel.excel import CellError, call, functions, get
 
 FIT_ARRAY = "XLMODEL_FIT_ARRAY"
 ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALUE!", "Ref": "#REF!",
@@ -134,7 +134,13 @@ def explaining():
 
 
 def _xlmodel_callback(name: str) -> Callable[..., Any]:
+    fn = get(name)
+
     def run(*args: Any) -> Any:
+        if all(type(a) is float for a in args):  # one number per argument: most calls of a model
+            fast = fn.scalar(args, guard=False)  # the engine module evaluates under np.errstate
+            if fast is not None:
+                return fast
         result = call(name, *(_from_engine(a) for a in args))
         if isinstance(result, np.ndarray):
             return [[_to_engine(v) for v in row] for row in result.tolist()]

@@ -17,7 +17,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -315,7 +315,6 @@ def _within_sheet(address: str) -> bool:
 A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)")
 
 
-@lru_cache(maxsize=1 << 18)  # each phase of a recalculation asks again for the same cells
 def split_address(address: str) -> tuple[int, int]:
     """``"B7"`` (or ``"$B$7"``) -> ``(7, 2)``: row and column, 1-based."""
     match = A1.fullmatch(address)

@@ -67,12 +67,13 @@ class ExcelFunction:
             return np.asarray(self.impl(*parsed))
         return _run_elementwise(self, parsed)
 
-    def scalar(self, values: tuple[Any, ...]) -> float | None:
+    def scalar(self, values: tuple[Any, ...], guard: bool = True) -> float | None:
         """The result of a call on plain numbers that pass every rule, without building arrays.
 
         None when any value is not a plain number (a range, text, empty, a bool), breaks
         a rule, or the result is not finite: the general path then gives the same
-        answer or the message naming the argument.
+        answer or the message naming the argument. ``guard=False`` is for a caller that
+        already runs under ``np.errstate(all="ignore")`` (it costs a third of a call).
         """
         if not self.elementwise or len(values) > len(self.args):
             return None
@@ -85,7 +86,10 @@ class ExcelFunction:
                 return None
             numbers.append(float(value))
         try:
-            with np.errstate(all="ignore"):
+            if guard:
+                with np.errstate(all="ignore"):
+                    result = float(self.impl(*numbers))
+            else:
                 result = float(self.impl(*numbers))
         except (TypeError, ValueError):
             return None
