@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import formualizer as fz
+import numpy as np
 
 from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
@@ -86,6 +87,11 @@ def calculate(path: Path | str) -> Calculation:
     result's ``issues``.
     """
     path = check_workbook(path)
+    with np.errstate(all="ignore"):  # xlmodel's functions say what a 0/0 means; numpy need not warn
+        return _calculate(path)
+
+
+def _calculate(path: Path) -> Calculation:
     book_scan = scan(path)
     wb = _load(path, book_scan)
     wb.set_temporal_egress("serial")
