@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_calc import libreoffice, run  # noqa: E402
-from test_oracle import BOOKS, ITERATIVE, ORACLE, same  # noqa: E402
+from bench_calc import libreoffice, run
+from test_oracle import BOOKS, ITERATIVE, ORACLE, same
 
-from xlmodel.calc import engine  # noqa: E402
+from xlmodel.calc import engine
 
 
 def matches(formulas: dict, excel_book: Path, copy: Path) -> int:
