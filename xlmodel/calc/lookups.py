@@ -43,9 +43,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
+from xlmodel.calc.criteria import wildcard
 from xlmodel.calc.formula_text import Token, Tokenizer
 
 NUMBER, TEXT, LOGICAL, BLANK = 0, 1, 2, 3
@@ -120,21 +120,6 @@ def legacy_search(values: list, x: Any, descending: bool = False) -> int | None:
 
 
 # --- exact matches with wildcards ----------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def wildcard(pattern: str) -> re.Pattern:
-    """Excel's ``*`` and ``?`` (``~`` takes the next character literally) as a regular expression."""
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
 
 
 def exact_search(values: list, x: Any, wildcards: bool = True, reverse: bool = False) -> int | None:
