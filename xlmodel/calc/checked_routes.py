@@ -109,7 +109,7 @@ class Ref:
         self.sheet = where.strip("'").replace("''", "'") if where else sheet
         self.cells = cells.replace("$", "")
         self.whole = bool(lookups.WHOLE_COLUMN.match(self.cells) or lookups.WHOLE_ROW.match(self.cells))
-        rows, cols = lookups._shape(self.cells)
+        rows, cols = lookups.reference_shape(self.cells)
         left, top, _, _ = range_boundaries(self.cells)
         self.top, self.left = top or 1, left or 1
         self.rows, self.cols = rows, cols
@@ -203,7 +203,7 @@ class Book:
             if HOST_DEPENDENT.search(arg):
                 continue
             try:
-                scratch.set_formula(i, 1, database._qualified("=" + arg, sheet))
+                scratch.set_formula(i, 1, database.qualified("=" + arg, sheet))
             except (RuntimeError, ValueError, fz.ParserError):  # a text the engine refuses alone: to Python
                 continue
             placed.append(((sheet, arg), i))
@@ -298,7 +298,7 @@ def lookup_trusted(book: Book, sheet: str, name: str, args: list[str]) -> bool:
     if keys is None:
         return False
     if name in ("VLOOKUP", "HLOOKUP"):
-        index = lookups._literal(args[2])
+        index = lookups.literal_number(args[2])
         width = keys.cols if name == "VLOOKUP" else keys.rows
         if index != int(index) or not 1 <= index <= width:
             return False
@@ -340,13 +340,13 @@ def _conditional_call(book: Book, sheet: str, name: str, args: list[str]) -> str
         ranges = [own[0], *own[2:]]
     else:
         ranges = own[0::2] if name in ("COUNTIF", "COUNTIFS") else [own[0], *own[1::2]]
-    shapes = [n for arg in ranges for n in lookups._shape(arg)]
+    shapes = [n for arg in ranges for n in lookups.reference_shape(arg)]
     return f"{conditional.PYTHON[name]}({','.join(own + [str(n) for n in shapes])})"
 
 
 def _resized(book: Book, sheet: str, total: str, area: str) -> str:
     """SUMIF's sum range as Excel reads it: the criteria range's shape from its own top-left cell."""
-    ref, shape = book.ref(sheet, total), lookups._shape(area)
+    ref, shape = book.ref(sheet, total), lookups.reference_shape(area)
     if ref is None or shape == (0, 0) or (ref.rows, ref.cols) == shape:
         return total
     return ref.part(*shape).text()

@@ -286,11 +286,11 @@ def _moved(text: str, origin: str, row: int, other_sheet: str | bool) -> str:
     """The criteria cell's formula as written ``row - origin's row`` rows lower, in parentheses."""
     moved = Translator(text, origin=origin).translate_formula(f"{re.sub(r'[0-9]', '', origin)}{row}")
     if other_sheet:
-        moved = _qualified(moved, other_sheet)
+        moved = qualified(moved, other_sheet)
     return "(" + moved.lstrip("=") + ")"
 
 
-def _qualified(formula: str, sheet: str) -> str:
+def qualified(formula: str, sheet: str) -> str:
     """Plain references of ``formula`` prefixed with ``sheet`` (it is read from another sheet)."""
     quoted = "'" + sheet.replace("'", "''") + "'!"
     out = []

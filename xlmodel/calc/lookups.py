@@ -422,7 +422,7 @@ def _split(text: str) -> list[str]:
     return [a.strip() for a in args] if text.strip() else []
 
 
-def _literal(arg: str) -> float | None:
+def literal_number(arg: str) -> float | None:
     """A literal number or logical argument as a number; None for anything computed."""
     text = arg.strip().upper()
     if text in ("TRUE", "FALSE"):
@@ -450,15 +450,15 @@ def checkable(name: str, args: list[str]) -> bool:
     """
     n = len(args)
     if name == "MATCH":
-        return n in (2, 3) and is_reference(args[1]) and (n == 2 or _literal(args[2]) == 1)
+        return n in (2, 3) and is_reference(args[1]) and (n == 2 or literal_number(args[2]) == 1)
     if name in ("VLOOKUP", "HLOOKUP"):
-        return n in (3, 4) and is_reference(args[1]) and _literal(args[2]) is not None and (
-            n == 3 or _literal(args[3]) == 1)
+        return n in (3, 4) and is_reference(args[1]) and literal_number(args[2]) is not None and (
+            n == 3 or literal_number(args[3]) == 1)
     if name == "LOOKUP":
         return n in (2, 3) and all(is_reference(a) for a in args[1:])
     if name == "XLOOKUP":
-        return n == 6 and is_reference(args[1]) and is_reference(args[2]) and _literal(args[4] or "0") in (0, 1) \
-            and _literal(args[5]) == 2
+        return n == 6 and is_reference(args[1]) and is_reference(args[2]) and literal_number(args[4] or "0") in (0, 1) \
+            and literal_number(args[5]) == 2
     return False
 
 
@@ -466,9 +466,9 @@ def _routed(name: str, args: list[str]) -> str | None:
     if name not in PYTHON:
         return None
     target = PYTHON[name][0]
-    if name == "MATCH" and len(args) == 3 and (args[2] == "" or _literal(args[2]) == 0):
+    if name == "MATCH" and len(args) == 3 and (args[2] == "" or literal_number(args[2]) == 0):
         return None
-    if name in ("VLOOKUP", "HLOOKUP") and len(args) == 4 and (args[3] == "" or _literal(args[3]) == 0):
+    if name in ("VLOOKUP", "HLOOKUP") and len(args) == 4 and (args[3] == "" or literal_number(args[3]) == 0):
         return None
     if name == "XLOOKUP":
         return _routed_xlookup(args)
@@ -480,16 +480,16 @@ def _routed_xlookup(args: list[str]) -> str | None:
     value, keys, answers, not_found, mode, search = args[:6]
     if len(args) > 6 or not (keys and answers):
         return None  # the engine's own error for a malformed call
-    mode_n, search_n = _literal(mode or "0"), _literal(search or "1")
+    mode_n, search_n = literal_number(mode or "0"), literal_number(search or "1")
     if mode_n == 0 and search_n in (1, -1):
         return None
     flags = (1 if value == "" else 0) | (2 if not_found != "" else 0)
-    shape = _shape(keys) + _shape(answers)
+    shape = reference_shape(keys) + reference_shape(answers)
     return (f"XLMODEL_XLOOKUP({value or 0},{keys},{answers},{not_found or 0},{mode or 0},{search or 1},"
             f"{flags},{','.join(str(n) for n in shape)})")
 
 
-def _shape(arg: str) -> tuple[int, int]:
+def reference_shape(arg: str) -> tuple[int, int]:
     """(rows, columns) of a plain reference argument as written; (0, 0) for anything else."""
     from xlmodel.calc.formula_text import column_index_from_string
 
