@@ -94,8 +94,14 @@ def _mentions(text: str) -> bool:
 
 
 def _rewritten(book: Book, sheet: str, text: str) -> str:
-    text = lookups.route(text, keep=lambda name, args: lookup_trusted(book, sheet, name, args))
-    return lookups.rewrite_calls(text, lambda name, args: _conditional_call(book, sheet, name, args))
+    """The formula with its untrusted lookups and conditional aggregates calling Python: one tokenizing."""
+    def rewrite(name: str, args: list[str]) -> str | None:
+        routed = lookups.routed_call(name, args)
+        if routed is not None:
+            return None if lookup_trusted(book, sheet, name, args) else routed
+        return _conditional_call(book, sheet, name, args)
+
+    return lookups.rewrite_calls(text, rewrite)
 
 
 # --- what the book holds ----------------------------------------------------------------------------

@@ -361,7 +361,7 @@ def route(formula: str, keep: Callable[[str, list[str]], bool] | None = None) ->
     :mod:`xlmodel.calc.checked_routes` to look at once the book is evaluated.
     """
     keep = checkable if keep is None else keep
-    return rewrite_calls(formula, lambda name, args: None if keep(name, args) else _routed(name, args))
+    return rewrite_calls(formula, lambda name, args: None if keep(name, args) else routed_call(name, args))
 
 
 def rewrite_calls(formula: str, rewrite: Callable[[str, list[str]], str | None]) -> str:
@@ -462,7 +462,8 @@ def checkable(name: str, args: list[str]) -> bool:
     return False
 
 
-def _routed(name: str, args: list[str]) -> str | None:
+def routed_call(name: str, args: list[str]) -> str | None:
+    """The Python version's call for a lookup the engine may answer otherwise; None for any other call."""
     if name not in PYTHON:
         return None
     target = PYTHON[name][0]
