@@ -197,6 +197,7 @@ def fill_omitted_arguments(formula: str, names: frozenset[str]) -> str:
     return "=" + "".join(out)
 
 
+@lru_cache(maxsize=1)
 def xlmodel_names() -> frozenset[str]:
     return frozenset(fn.name for fn in functions())
 
@@ -214,10 +215,19 @@ def _name_starts() -> tuple[str, ...]:
     return tuple(sorted({fn.name.split("_")[0] + ("_" if "_" in fn.name else "") for fn in functions()}))
 
 
+CALLED = re.compile(r"([A-Za-z_][\w.]*)\s*\(")  # each called name, whole (no name ends inside another)
+
+
 def calls_xlmodel(formula: str) -> bool:
-    """Whether ``formula`` calls an xlmodel function (substring tests first: the full pattern is slow)."""
+    """Whether ``formula`` calls an xlmodel function (substring tests first, then the called names)."""
     upper = formula.upper()
-    return any(start in upper for start in _name_starts()) and bool(xlmodel_call().search(formula))
+    for start in _name_starts():
+        if start in upper:
+            break
+    else:
+        return False
+    names = xlmodel_names()
+    return any(name in names for name in CALLED.findall(upper))
 
 
 EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing
