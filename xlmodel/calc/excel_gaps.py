@@ -203,13 +203,6 @@ def xlmodel_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def xlmodel_call() -> re.Pattern:
-    """Matches a call of any xlmodel function in a formula."""
-    names = "|".join(sorted(xlmodel_names(), key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{names})\s*\(", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
 def _name_starts() -> tuple[str, ...]:
     """What every xlmodel function name starts with (``BTC_``, ``COLO_``, ...): a quick look first."""
     return tuple(sorted({fn.name.split("_")[0] + ("_" if "_" in fn.name else "") for fn in functions()}))
