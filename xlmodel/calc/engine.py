@@ -292,9 +292,7 @@ def _spill_test(wb: fz.Workbook, every_formula: str) -> Callable[[str], bool]:
 
 
 def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
-    cells: dict[tuple[str, str], str] = {}
-    for key in book_scan.formulas:
-        cells[key] = key[1]
+    cells: dict[tuple[str, str], str] = {key: key[1] for key in book_scan.formulas}  # cell -> its formula's cell
     for arr in book_scan.arrays:
         ref = arr.ref
         if arr.dynamic:
@@ -306,16 +304,15 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
             cells[(arr.sheet, address)] = arr.anchor
     values = read_cells(wb, cells)
     _explain_errors(wb, book_scan, cells, values)
-    for key, anchor in cells.items():
-        value = values[key]
-        formula = book_scan.formulas.get((key[0], anchor)) or _formula_text(wb, book_scan, key[0], anchor)
-        if type(value) is dict or isinstance(value, CellError):  # an error value: the engine's or explained
-            value = _plain(value)
-            message = _error_message(value, formula)
-            if message:
-                calc.issues.append(CellIssue(key[0], key[1], formula, message))
-        calc.values[key] = value
-        calc.formulas[key] = formula
+    saved = book_scan.formulas
+    calc.formulas = {key: saved.get((key[0], anchor)) or _formula_text(wb, book_scan, key[0], anchor)
+                     for key, anchor in cells.items()}
+    calc.values = values
+    for key in [k for k, v in values.items() if type(v) is dict or isinstance(v, CellError)]:  # the errors
+        value = values[key] = _plain(values[key])
+        message = _error_message(value, calc.formulas[key])
+        if message:
+            calc.issues.append(CellIssue(key[0], key[1], calc.formulas[key], message))
     _name_cycles(wb, calc)
     calc.names = _named_values(wb, calc)
 
