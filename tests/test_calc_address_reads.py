@@ -86,6 +86,7 @@ def test_the_selector_computes_in_a_workbook_that_iterates(tmp_path):
     ("=SUM(A1:INDEX(A1:A5,3))", "=SUM(A1:INDEX(INDIRECT(\"'S 1'!A1:A5\"),3))"),
     ('=CELL("contents",A1)&CELL("col",A1)', '=CELL("contents",A1)&CELL("col",INDIRECT("\'S 1\'!A1"))'),
     ("=INDEX(A1:A5,2)", "=INDEX(A1:A5,2)"),  # INDEX read for its value: its range is read
+    ("=OFFSET(A1,SUM({1,2}),(B1),C1)+ROW(D1)", "=OFFSET(INDIRECT(\"'S 1'!A1\"),SUM({1,2}),(B1),C1)+ROW(INDIRECT(\"'S 1'!D1\"))"),
     ("=ROW(A1+1)", "=ROW(A1+1)"),  # an expression, not one reference: left as it is
     ("=SUM(A1:B5 B2:C3)+ROW( A1 )", "=SUM(A1:B5 B2:C3)+ROW( INDIRECT(\"'S 1'!A1\") )"),  # the space intersects
 ])

@@ -51,7 +51,9 @@ def unlink(formula: str, sheet: str) -> str:
                 ":" in tok.value or _range_follows(tokens, i)
                 or (_address_position(stack, tokens, i) and _opens_argument(prev_tok)))
             stack.append([_name(tok), 0, as_reference])
-        elif tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
+        elif tok.type in (Token.ARRAY, Token.PAREN) and tok.subtype == Token.OPEN:
+            stack.append(["", 0, False])  # its commas separate no arguments of the call around it
+        elif tok.type in (Token.FUNC, Token.ARRAY, Token.PAREN) and tok.subtype == Token.CLOSE and stack:
             stack.pop()
         elif tok.type == Token.SEP and tok.subtype == Token.ARG and stack:
             stack[-1][1] += 1
