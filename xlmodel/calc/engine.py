@@ -151,9 +151,9 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     gaps.restore_literal_errors(wb, book_scan.literal_errors)
     names = gaps.xlmodel_names()
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
-    tables = bool(book_scan.tables)
-    for (sheet, address), text in book_scan.formulas.items():
-        if not _may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1], tables):
+    may_edit = _edit_test(book_scan)
+    for (sheet, address), text in book_scan.formulas.items() if may_edit else ():
+        if not may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1]):
             continue  # nothing to edit (a cell sharing a master's formula: judged by the master's text)
         text = text or _scanned_formula(book_scan, sheet, address)
         edited = _edited(text, sheet, address, book_scan, names)
@@ -171,15 +171,29 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
 EDIT_WORDS = ("LOOKUP", "MATCH", "DSUM", "DAVERAGE", "DMIN", "DMAX", "DCOUNT", "DGET", "DPRODUCT", "DSTDEV", "DVAR")
 
 
-def _may_edit(text: str, tables: bool) -> bool:
-    """Whether :func:`_edited` may change ``text``: one quick look that lets most formulas pass untouched."""
-    if gaps.EMPTY_ARGUMENT.search(text) or (tables and "[" in text) or "#" in text:  # "#": a literal error
-        return True
-    upper = text.upper()
-    for word in EDIT_WORDS:
-        if word in upper:
+def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
+    """Whether :func:`_edited` may change a formula: one quick look that lets most formulas pass untouched.
+
+    Which words and patterns to look for is decided once over the whole book's text;
+    None when no formula of the book can need an edit.
+    """
+    book = "\n".join(book_scan.formulas.values()) + "\n" + "\n".join(m for _, m in book_scan.shared.values())
+    upper = book.upper()
+    words = [w for w in EDIT_WORDS if w in upper]
+    empty = gaps.EMPTY_ARGUMENT.search(book) is not None  # "\n=" between two formulas never matches it
+    tables = bool(book_scan.tables)
+    if not (words or empty or "#" in book or (tables and "[" in book)):
+        return None
+
+    def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
+        if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
             return True
-    return False
+        if words:
+            text = text.upper()
+            return any(word in text for word in words)
+        return False
+
+    return may_edit
 
 
 def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str]) -> str:
