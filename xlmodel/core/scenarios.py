@@ -404,8 +404,8 @@ def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: Array
     if fixed.all():
         return np.broadcast_to(np.rint(mean * DAYS_PER_MONTH), (paths, blocks)).copy()
     ratio = np.where(fixed, 1.0, mean / np.where(fixed, 1.0, sd))
-    shape, scale = ratio * ratio, np.where(fixed, 0.0, sd * sd / np.where(fixed, 1.0, mean))
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # an sd beyond 1e154 months: an endless delay
+        shape, scale = ratio * ratio, np.where(fixed, 0.0, sd * sd / np.where(fixed, 1.0, mean))
         months = stream(seed, chunk).standard_gamma(shape, (paths, blocks)) * scale
     months = np.where(fixed, mean, np.nan_to_num(months, nan=0.0))
     return np.rint(months * DAYS_PER_MONTH)
