@@ -32,6 +32,8 @@ import math
 from datetime import date
 from typing import Any
 
+from xlmodel.calc.engine_values import error_value
+
 SERIAL_ORIGIN = 693594  # date(1899, 12, 30).toordinal(): Excel's serial 0 (right from March 1900 on)
 LAST_SERIAL = 2958465  # 9999-12-31
 FREQUENCIES = (1, 2, 4)
@@ -52,10 +54,6 @@ class _ErrorArgument(Exception):
     def __init__(self, value: dict):
         super().__init__(value.get("kind"))
         self.value = value
-
-
-def _error(kind: str) -> dict:
-    return {"type": "Error", "kind": kind}
 
 
 # --- arguments ---------------------------------------------------------------------------------------
@@ -109,10 +107,10 @@ def _excel_call(compute, args: tuple) -> Any:
     except _ErrorArgument as e:
         return e.value
     except _Fail as e:
-        return _error(e.kind)
+        return error_value(e.kind)
     except (OverflowError, ZeroDivisionError, ValueError):
-        return _error("Num")
-    return value if math.isfinite(value) else _error("Num")
+        return error_value("Num")
+    return value if math.isfinite(value) else error_value("Num")
 
 
 # --- day counts and coupon dates (Excel's COUPDAYS, COUPPCD, COUPNCD, COUPNUM) -------------------------

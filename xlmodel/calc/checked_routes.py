@@ -35,6 +35,7 @@ import numpy as np
 
 from xlmodel.calc import conditional, database, lookups
 from xlmodel.calc import criteria as crit
+from xlmodel.calc.engine_values import error_value, is_error
 from xlmodel.calc.formula_text import get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, split_address
 
@@ -246,7 +247,7 @@ def _literal(arg: str) -> Any:
     if text.upper() in ("TRUE", "FALSE"):
         return text.upper() == "TRUE"
     if text.upper() in crit.ERROR_KINDS:
-        return {"type": "Error", "kind": crit.ERROR_KINDS[text.upper()]}
+        return error_value(crit.ERROR_KINDS[text.upper()])
     try:
         number = float(text)
     except ValueError:
@@ -263,7 +264,7 @@ def _flat(grid: list[list[Any]]) -> list[Any]:
 
 
 def _has_error(grid: list[list[Any]]) -> bool:
-    return any(crit.is_error(v) for v in _flat(grid))
+    return any(is_error(v) for v in _flat(grid))
 
 
 def _numeric_texts(grid: list[list[Any]]) -> set[float]:
@@ -388,7 +389,7 @@ def conditional_trusted(book: Book, sheet: str, name: str, total: str | None, pa
 
 def _engine_reads(value: Any, condition: conditional.Condition) -> bool:
     """Whether formualizer 0.13 reads this criterion as Excel does, whatever the data."""
-    if crit.is_error(value):
+    if is_error(value):
         return False  # the engine answers the error itself
     parsed = condition.criterion
     if isinstance(parsed.operand, crit.Err):

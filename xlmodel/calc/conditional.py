@@ -27,13 +27,10 @@ from collections.abc import Callable
 from typing import Any
 
 from xlmodel.calc import criteria as crit
+from xlmodel.calc.engine_values import error_value, is_error
 
 NAMES = ("SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "COUNTIF", "COUNTIFS")
 PYTHON = {name: f"XLMODEL_{name}" for name in NAMES}
-
-
-def _error(kind: str) -> dict:
-    return {"type": "Error", "kind": kind}
 
 
 def _is_number(value: Any) -> bool:
@@ -120,7 +117,7 @@ def _element(value: Any, i: int, j: int) -> Any:
 
 def _aggregate(total: Area | None, areas: list[Area], criteria: list[Any], average: bool) -> Any:
     if any(a.shape != areas[0].shape for a in areas) or (total and total.shape != areas[0].shape):
-        return _error("Value")
+        return error_value("Value")
 
     def run(conditions: list[Condition]) -> Any:
         hits, beyond = _matching(areas, conditions)
@@ -129,12 +126,12 @@ def _aggregate(total: Area | None, areas: list[Area], criteria: list[Any], avera
         numbers = []
         for r, c in hits:
             value = total.at(r, c)
-            if crit.is_error(value):
+            if is_error(value):
                 return value
             if _is_number(value):
                 numbers.append(float(value))
         if average:
-            return sum(numbers) / len(numbers) if numbers else _error("Div")
+            return sum(numbers) / len(numbers) if numbers else error_value("Div")
         return float(sum(numbers))
 
     return _per_criterion(run, criteria)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from xlmodel.calc.engine_values import is_error
+
 OPERATORS = ("<>", ">=", "<=", "=", ">", "<")
 
 
@@ -59,10 +61,6 @@ class Criterion:
         if isinstance(operand, bool) or isinstance(value, bool):
             return isinstance(value, bool) and isinstance(operand, bool) and value == operand
         return isinstance(value, (int, float)) and value == operand
-
-
-def is_error(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("type") == "Error"
 
 
 def _ordered(op: str, operand: Any, value: Any) -> bool:

@@ -24,14 +24,11 @@ from typing import Any
 import formualizer as fz
 
 from xlmodel.calc import criteria as crit
+from xlmodel.calc.engine_values import error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
 
 UNRESOLVED = "XLMODEL_UNRESOLVED"  # the criteria's formulas could not be moved per record (a name, INDIRECT)
 MAX_MOVED_CHARS = 2_000_000  # a computed criterion moved to every record, as formula text
-
-
-def _error(kind: str) -> dict:
-    return {"type": "Error", "kind": kind}
 
 
 # --- the aggregates ---------------------------------------------------------------------------------
@@ -41,7 +38,7 @@ def _numbers(values: list) -> list[float] | dict:
     """The numbers among a field's matched values; an error among them is the answer (as SUM gives it)."""
     out = []
     for v in values:
-        if crit.is_error(v):
+        if is_error(v):
             return v
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             out.append(float(v))
@@ -51,7 +48,7 @@ def _numbers(values: list) -> list[float] | dict:
 def _variance(xs: list[float], sample: bool) -> float | dict:
     n = len(xs)
     if n < (2 if sample else 1):
-        return _error("Div")
+        return error_value("Div")
     mean = sum(xs) / n
     return sum((x - mean) ** 2 for x in xs) / (n - 1 if sample else n)
 
@@ -62,7 +59,7 @@ def _sqrt(v):
 
 NUMERIC: dict[str, Callable[[list[float]], Any]] = {
     "DSUM": sum,
-    "DAVERAGE": lambda xs: sum(xs) / len(xs) if xs else _error("Div"),
+    "DAVERAGE": lambda xs: sum(xs) / len(xs) if xs else error_value("Div"),
     "DMIN": lambda xs: min(xs) if xs else 0.0,
     "DMAX": lambda xs: max(xs) if xs else 0.0,
     "DPRODUCT": lambda xs: math.prod(xs) if xs else 0.0,
@@ -80,8 +77,8 @@ def _aggregate(name: str, values: list) -> Any:
         return float(sum(v is not None for v in values))
     if name == "DGET":
         if not values:
-            return _error("Value")
-        return _error("Num") if len(values) > 1 else (0.0 if values[0] is None else values[0])
+            return error_value("Value")
+        return error_value("Num") if len(values) > 1 else (0.0 if values[0] is None else values[0])
     numbers = _numbers(values)
     return numbers if isinstance(numbers, dict) else NUMERIC[name](numbers)
 
@@ -113,15 +110,15 @@ def evaluate(name: str, database: Any, field: Any, criteria: Any, computed: tupl
     criteria range and its value for each record (:func:`with_computed_criteria`).
     """
     if not _is_table(database) or len(database) < 2 or not _is_table(criteria) or len(criteria) < 2:
-        return _error("Value")
+        return error_value("Value")
     headers, records = database[0], database[1:]
     column = field_column(headers, field)
-    if crit.is_error(column):
+    if is_error(column):
         return column
     try:
         rows = _criteria_rows(headers, criteria, _per_record(computed), len(records))
     except (crit.UnreadableCriterion, _Unknown):
-        return _error("Value")
+        return error_value("Value")
     return _aggregate(name, [rec[column] for i, rec in enumerate(records) if any(row(i, rec) for row in rows)])
 
 
@@ -131,15 +128,15 @@ def _is_table(value: Any) -> bool:
 
 def field_column(headers: list, field: Any) -> int | dict:
     """The 0-based column ``field`` names: a header's text (any case) or a 1-based number (cut to whole)."""
-    if crit.is_error(field):
+    if is_error(field):
         return field
     if isinstance(field, (int, float)) and not isinstance(field, bool):
         index = math.trunc(field)
-        return index - 1 if 1 <= index <= len(headers) else _error("Value")
+        return index - 1 if 1 <= index <= len(headers) else error_value("Value")
     if isinstance(field, str):
         column = header_column(headers, field)
-        return _error("Value") if column is None else column
-    return _error("Value")  # a range, a boolean or a blank cell
+        return error_value("Value") if column is None else column
+    return error_value("Value")  # a range, a boolean or a blank cell
 
 
 def header_column(headers: list, header: Any) -> int | None:

@@ -44,16 +44,13 @@ import formualizer as fz
 import numpy as np
 
 from xlmodel.calc import bonds, conditional, database, lookups
+from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter
 from xlmodel.calc.number_format import text
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions, get
 
 FIT_ARRAY = "XLMODEL_FIT_ARRAY"
-ERROR_KINDS = {"Div": "#DIV/0!", "Na": "#N/A", "Name": "#NAME?", "Value": "#VALUE!", "Ref": "#REF!",
-               "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!", "Circ": "#CIRC!",
-               "GettingData": "#GETTING_DATA", "NImpl": "#N/IMPL!"}
-KIND_OF_CODE = {code: kind for kind, code in ERROR_KINDS.items()}
 ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY,
                    *lookups.NAMES, *conditional.PYTHON.values())  # registered here, unknown to the engine itself
 
@@ -83,14 +80,6 @@ def build_graph(wb: fz.Workbook, book_scan: Scan) -> None:
     first = next(iter(book_scan.formulas), None)
     if first:
         wb.get_eval_plan([(first[0], *split_address(first[1]))])
-
-
-def error_value(kind: str) -> dict:
-    return {"type": "Error", "kind": kind}
-
-
-def is_error(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("type") == "Error"
 
 
 # --- xlmodel's functions -------------------------------------------------------------------------

@@ -46,18 +46,11 @@ from collections.abc import Callable
 from typing import Any
 
 from xlmodel.calc.criteria import wildcard
+from xlmodel.calc.engine_values import error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer
 
 NUMBER, TEXT, LOGICAL, BLANK = 0, 1, 2, 3
 MAX_ROWS, MAX_COLS = 1048576, 16384
-
-
-def error(kind: str) -> dict:
-    return {"type": "Error", "kind": kind}
-
-
-def is_error(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("type") == "Error"
 
 
 def kind(value: Any) -> int | None:
@@ -224,7 +217,7 @@ def _number(value: Any) -> float | dict:
         try:
             return float(value)
         except ValueError:
-            return error("Value")
+            return error_value("Value")
     return float(value)
 
 
@@ -236,12 +229,12 @@ def match(x: Any, array: Any, match_type: Any = 1.0) -> Any:
             return v
     values = _vector(_grid(array))
     if values is None:
-        return error("Na")
+        return error_value("Na")
     if mt == 0:
         i = exact_search(values, x)
     else:
         i = legacy_search(values, 0.0 if x is None else x, descending=mt < 0)
-    return error("Na") if i is None else float(i + 1)
+    return error_value("Na") if i is None else float(i + 1)
 
 
 def lookup(x: Any, array: Any, result: Any = None) -> Any:
@@ -256,10 +249,10 @@ def lookup(x: Any, array: Any, result: Any = None) -> Any:
     else:
         keys, answers = _vector(grid), _vector(_grid(result))
         if keys is None or answers is None:
-            return error("Na")
+            return error_value("Na")
     i = legacy_search(keys, 0.0 if x is None else x)
     if i is None or i >= len(answers):  # Excel would read past a shorter result reference
-        return error("Na")
+        return error_value("Na")
     return _out(answers[i])
 
 
@@ -280,16 +273,16 @@ def _table_lookup(x: Any, rows: list[list[Any]], index: Any, approximate: Any) -
             return v
     if isinstance(flag, str):
         if flag.upper() not in ("TRUE", "FALSE"):
-            return error("Value")
+            return error_value("Value")
         flag = flag.upper() == "TRUE"
     col = int(col)
     if col < 1:
-        return error("Value")
+        return error_value("Value")
     if col > len(rows[0]):
-        return error("Ref")
+        return error_value("Ref")
     keys = [row[0] for row in rows]
     i = legacy_search(keys, 0.0 if x is None else x) if flag else exact_search(keys, x)
-    return error("Na") if i is None else _out(rows[i][col - 1])
+    return error_value("Na") if i is None else _out(rows[i][col - 1])
 
 
 def xlookup(x, lookup_array, return_array, if_not_found=None, match_mode=0.0, search_mode=1.0,
@@ -308,7 +301,7 @@ def xlookup(x, lookup_array, return_array, if_not_found=None, match_mode=0.0, se
         if is_error(v):
             return v
     if mm not in (-1, 0, 1, 2) or sm not in (-1, 1, -2, 2) or (mm == 2 and sm in (2, -2)):
-        return error("Value")
+        return error_value("Value")
     keys, answers = _grid(lookup_array), _grid(return_array)
     shape = (lookup_rows or len(keys), lookup_cols or len(keys[0]))
     rshape = (return_rows or len(answers), return_cols or len(answers[0]))
@@ -317,11 +310,11 @@ def xlookup(x, lookup_array, return_array, if_not_found=None, match_mode=0.0, se
     elif shape[1] == 1 and shape[0] == rshape[0]:
         values, across = [row[0] for row in keys], False
     else:
-        return error("Value")
+        return error_value("Value")
     values += [None] * ((len(answers[0]) if across else len(answers)) - len(values))
     i = xlookup_index(values, x, int(mm), int(sm))
     if i is None:
-        return (_out(if_not_found) if flags & 2 else error("Na"))
+        return (_out(if_not_found) if flags & 2 else error_value("Na"))
     if across:
         out = [[_out(row[i] if i < len(row) else None)] for row in answers]
     else:

@@ -11,16 +11,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from xlmodel.calc.engine_values import error_value, is_error
+
 ELAPSED = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)  # [h], [mm], [ss]: elapsed time, a time code
 DATE_LETTERS = "dmyh"
-
-
-def error_value(kind: str) -> dict:
-    return {"type": "Error", "kind": kind}
-
-
-def is_error(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("type") == "Error"
 
 
 @lru_cache(maxsize=1)
