@@ -17,7 +17,6 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -320,11 +319,5 @@ def split_address(address: str) -> tuple[int, int]:
     match = A1.fullmatch(address)
     if match is None:
         raise ValueError(f"{address!r} is not a cell address")
-    return int(match.group(2)), column_number(match.group(1))
-
-
-@cache
-def column_number(letters: str) -> int:
-    """``"AB"`` -> 28 (columns are few; each is worked out once)."""
-    return column_index_from_string(letters.upper())
+    return int(match.group(2)), column_index_from_string(match.group(1))
 
