@@ -175,7 +175,6 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
 # A formula cell's start as Excel, openpyxl and XlsxWriter write it: <c ...> then its <f> first (the schema's order).
 # A formula cell whose address comes first and whose <f> has no attributes (no shared, array or table formula)
 SIMPLE_FORMULA = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*>\s*<f>([^<]*)</f>')
-PLAIN_CELL = re.compile(rb' r="[A-Z]{1,3}[1-9][0-9]{0,6}"')  # the address only, a valid one
 FORMULA_START = re.compile(rb'<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
 ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>\s*<v>([^<]*)</v>')
 ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -202,14 +201,7 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
         cells = FORMULA_START.findall(data)
         if len(cells) != expected:
             return False
-    formulas = found.formulas
     for c_attrs, f_attrs, text in cells:
-        if not f_attrs and text and PLAIN_CELL.fullmatch(c_attrs):  # most cells: <c r="B7"><f>...</f>
-            address = c_attrs[4:-1].decode()
-            if len(address) > 7 and not _within_sheet(address):
-                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
-            formulas[(sheet, address)] = "=" + _xml_text(text)
-            continue
         c = _attributes(c_attrs)
         _formula(sheet, c.get("r"), c, _attributes(f_attrs) if f_attrs else {}, _xml_text(text) if text else None,
                  found)
