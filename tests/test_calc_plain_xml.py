@@ -102,6 +102,15 @@ def test_formula_text_stands_in_for_openpyxl():
         assert formula_text.get_column_letter(n) == get_column_letter(n)
         assert formula_text.column_index_from_string(get_column_letter(n)) == n == column_index_from_string(
             get_column_letter(n))
+    from openpyxl.utils.cell import range_boundaries
+
+    for ref in ("A1", "$B$7", "A1:C9", "$A$1:$XFD$1048576", "B:D", "$C:$C", "3:5", "a2:b3", ""):
+        assert formula_text.range_boundaries(ref) == range_boundaries(ref), ref
+    for bad in ("A1:B", "1A", "A1:2"):
+        with pytest.raises(ValueError):
+            range_boundaries(bad)
+        with pytest.raises(ValueError):
+            formula_text.range_boundaries(bad)
     with pytest.raises(formula_text.TokenizerError):
         formula_text.Tokenizer('=SUM("open')
 

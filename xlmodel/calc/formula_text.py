@@ -4,12 +4,13 @@ Formulas are tokenized by formualizer's tokenizer and handed on as openpyxl's to
 which the modules that edit formulas were written for. Importing openpyxl costs about
 0.1 s (its package imports its whole workbook model), a tenth of recalculating 50,000
 formulas, so ``xlmodel calc`` imports it only when a formula needs translating or
-formualizer cannot tokenize one. The column arithmetic every recalculation does is
-here without it.
+formualizer cannot tokenize one. The cell and range arithmetic every recalculation does
+is here without it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -112,11 +113,24 @@ def Translator(formula: str, origin: str) -> Any:  # stands in for openpyxl's cl
     return translator(formula, origin=origin)
 
 
-def range_boundaries(ref: str) -> tuple[int | None, int | None, int | None, int | None]:
-    """openpyxl's ``range_boundaries``: (min_col, min_row, max_col, max_row), None for a whole row or column."""
-    from openpyxl.utils.cell import range_boundaries as boundaries
+RANGE = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)?(:\$?([A-Za-z]{1,3})?\$?(\d+)?)?$")
 
-    return boundaries(ref)
+
+def range_boundaries(ref: str) -> tuple[int | None, int | None, int | None, int | None]:
+    """(min_col, min_row, max_col, max_row) of ``"A1:B2"``, None for a whole row or column, as openpyxl gives them."""
+    match = RANGE.match(ref)
+    if not match:
+        raise ValueError(f"{ref} is not a valid coordinate or range")
+    min_col, min_row, colon, max_col, max_row = match.groups()
+    if colon:
+        cols, rows = (min_col, max_col), (min_row, max_row)
+        if not (all(cols + rows) or (all(cols) and not any(rows)) or (all(rows) and not any(cols))):
+            raise ValueError(f"{ref} is not a valid coordinate or range")
+    first_col = column_index_from_string(min_col) if min_col else None
+    first_row = int(min_row) if min_row else None
+    last_col = column_index_from_string(max_col) if max_col else first_col
+    last_row = int(max_row) if max_row else first_row
+    return first_col, first_row, last_col, last_row
 
 
 @cache
