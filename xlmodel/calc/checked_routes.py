@@ -36,6 +36,7 @@ import numpy as np
 from xlmodel.calc import conditional, database, lookups
 from xlmodel.calc import criteria as crit
 from xlmodel.calc.engine_values import error_value, is_error
+from xlmodel.calc.excel_gaps import engine_formula
 from xlmodel.calc.formula_text import get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, split_address
 
@@ -74,8 +75,6 @@ def route_untrusted(wb: fz.Workbook, book_scan: Scan) -> bool:
 
 def _candidates(wb: fz.Workbook, book_scan: Scan) -> dict[tuple[str, str], str]:
     """Formula cells calling any function checked here, with their text as the engine holds it."""
-    from xlmodel.calc.excel_gaps import engine_formula
-
     out = {}
     if not _mentions("\n".join(t for t in book_scan.formulas.values() if t)):
         return out  # one look over all the text: a book without these functions costs next to nothing

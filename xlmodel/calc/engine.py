@@ -23,7 +23,7 @@ import numpy as np
 from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import excel_gaps as gaps
-from xlmodel.calc.formula_text import Translator
+from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
 from xlmodel.excel import CellError, functions
 
@@ -379,8 +379,6 @@ def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:
 
 
 def _addresses(ref: str) -> list[str]:
-    from xlmodel.calc.formula_text import get_column_letter, range_boundaries
-
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     return [f"{get_column_letter(c)}{r}" for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
 
@@ -422,8 +420,6 @@ def _name_cycles(wb: fz.Workbook, calc: Calculation) -> None:
 
 
 def _precedents_among(wb: fz.Workbook, key: tuple[str, str], cells) -> set[tuple[str, str]]:
-    from xlmodel.calc.formula_text import range_boundaries
-
     out = set()
     for p in wb.precedents(f"'{key[0]}'!{key[1]}").precedents:
         address = p.reference.address
@@ -455,8 +451,6 @@ def unknown_functions(formula: str) -> set[str]:
 
 def formula_calls(formula: str) -> list[tuple[str, int]]:
     """Each function call in ``formula`` as (NAME, number of arguments)."""
-    from xlmodel.calc.formula_text import Token, Tokenizer
-
     calls: list[tuple[str, int]] = []
     stack: list[list[Any]] = []
     for tok in Tokenizer(formula.lstrip("{").rstrip("}")).items:
@@ -474,8 +468,6 @@ def formula_calls(formula: str) -> list[tuple[str, int]]:
 
 def _named_values(wb: fz.Workbook, calc: Calculation) -> dict[str, Any]:
     """Defined names that point at one cell, with that cell's value (computed or typed)."""
-    from xlmodel.calc.formula_text import get_column_letter
-
     out = {}
     order = {key: i for i, key in enumerate(calc.values)}
     located = []

@@ -47,7 +47,7 @@ from typing import Any
 
 from xlmodel.calc.criteria import wildcard
 from xlmodel.calc.engine_values import error_value, is_error
-from xlmodel.calc.formula_text import Token, Tokenizer
+from xlmodel.calc.formula_text import Token, Tokenizer, column_index_from_string
 
 NUMBER, TEXT, LOGICAL, BLANK = 0, 1, 2, 3
 MAX_ROWS, MAX_COLS = 1048576, 16384
@@ -485,8 +485,6 @@ def _routed_xlookup(args: list[str]) -> str | None:
 
 def reference_shape(arg: str) -> tuple[int, int]:
     """(rows, columns) of a plain reference argument as written; (0, 0) for anything else."""
-    from xlmodel.calc.formula_text import column_index_from_string
-
     text = arg.replace("$", "")
     if m := WHOLE_COLUMN.match(text):
         a, b = column_index_from_string(m[1].upper()), column_index_from_string(m[2].upper())
