@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from xlmodel.calc.engine_values import is_error
+from xlmodel.calc.engine_values import KIND_OF_CODE, is_error
 
 OPERATORS = ("<>", ">=", "<=", "=", ">", "<")
 
@@ -99,8 +99,8 @@ def parse(criterion: Any, prefix: bool = False) -> Criterion:
     return Criterion(op or "=", rest, prefix=prefix and not op)
 
 
-ERROR_KINDS = {"#DIV/0!": "Div", "#N/A": "Na", "#NAME?": "Name", "#VALUE!": "Value", "#REF!": "Ref",
-               "#NUM!": "Num", "#NULL!": "Null"}
+# the error values a criterion can name (the engine's others, #SPILL! and kin, are no criterion)
+ERROR_KINDS = {code: KIND_OF_CODE[code] for code in ("#DIV/0!", "#N/A", "#NAME?", "#VALUE!", "#REF!", "#NUM!", "#NULL!")}
 
 
 @lru_cache(maxsize=4096)
