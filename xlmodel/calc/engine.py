@@ -177,7 +177,7 @@ def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
     Which words and patterns to look for is decided once over the whole book's text;
     None when no formula of the book can need an edit.
     """
-    book = "\n".join(book_scan.formulas.values()) + "\n" + "\n".join(m for _, m in book_scan.shared.values())
+    book = "\n".join(book_scan.formulas.values())  # a shared formula's text is its master cell's
     upper = book.upper()
     words = [w for w in EDIT_WORDS if w in upper]
     empty = gaps.EMPTY_ARGUMENT.search(book) is not None  # "\n=" between two formulas never matches it
@@ -262,7 +262,7 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     # a cell sharing a master's formula is judged by the master's text: the two differ in references only
     texts = {key: text or book_scan.shared.get(key, ("", ""))[1] or _formula_text(wb, book_scan, *key)
              for key, text in book_scan.formulas.items()}
-    may_spill = _spill_test(wb, "\n".join(texts.values()))
+    may_spill = _spill_test(wb, "\n".join(book_scan.formulas.values()))  # masters once, not once a cell
     changed = False
     for (sheet, address), text in texts.items():
         if (sheet, address) in in_arrays or not may_spill(text) or gaps.spill_extent(wb, sheet, address) is None:
