@@ -52,6 +52,12 @@ def test_attributes_in_any_order_entities_and_line_ends_read_as_xml_does():
     assert fast.literal_errors == parsed.literal_errors == {("S", "C1"): "#N/A"}
 
 
+@pytest.mark.parametrize("raw", [b"A1&amp;lt;2", b"&lt;&gt;&quot;&apos;&amp;", b"&#13;&#x41;&amp;", b"a\r\nb\rc",
+                                 b"&amp;amp;", b"plain"])
+def test_xml_text_reads_entities_and_line_ends_as_lxml_does(raw):
+    assert package._xml_text(raw) == etree.fromstring(b"<f>" + raw + b"</f>").text
+
+
 def test_prefixed_elements_fall_back_to_parsing():
     data = SHEET.replace(b"{p}", b"x:").replace(b"{colon}{prefix}", b":x")
     fast = package.Scan()

@@ -17,6 +17,8 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -192,10 +194,7 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
     found = Scan()
     simple = SIMPLE_FORMULA.findall(data)
     if len(simple) == expected:  # every formula its own, as XlsxWriter and openpyxl write them: one pass
-        found.formulas = {(sheet, a.decode()): "=" + _xml_text(t) if t else "" for a, t in simple}
-        for _, address in found.formulas:
-            if len(address) > 7 and not _within_sheet(address):
-                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
+        found.formulas = _simple_formulas(sheet, simple)
         cells = []
     else:
         cells = FORMULA_START.findall(data)
@@ -212,6 +211,19 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
     return True
 
 
+def _simple_formulas(sheet: str, found: list[tuple[bytes, bytes]]) -> dict[tuple[str, str], str]:
+    """(sheet, address) -> formula of the cells SIMPLE_FORMULA found, decoded in one piece, not cell by cell."""
+    addresses = b"\n".join(map(itemgetter(0), found)).decode().split("\n") if found else []
+    if max(map(len, addresses), default=0) > 7:  # at most two letters and six digits: inside the grid
+        for address in addresses:
+            if not _within_sheet(address):
+                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
+    texts = _xml_text(b"\x00".join(map(itemgetter(1), found))).split("\x00")  # XML text holds no NUL
+    if len(texts) != len(addresses):
+        texts = [_xml_text(t) for _, t in found]
+    return dict(zip(zip(repeat(sheet), addresses), ["=" + t if t else "" for t in texts]))
+
+
 def _attributes(raw: bytes) -> dict[str, str]:
     if raw.startswith(b' r="') and raw.endswith(b'"') and raw.count(b'"') == 2:  # the usual cell: its address
         return {"r": raw[4:-1].decode()}
@@ -223,7 +235,16 @@ def _xml_text(raw: bytes) -> str:
     text = raw.decode()
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    if text.count("&") == sum(text.count(entity) for entity, _ in XML_ENTITIES):  # XML's own five: no HTML rules
+        for entity, char in XML_ENTITIES:
+            text = text.replace(entity, char)
+        return text
+    return html.unescape(text)
+
+
+XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
 
 
 def _scan_parsed(data: bytes, sheet: str, out: Scan) -> None:
