@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxp
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
-from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, scan, split_address
+from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, positions, scan, split_address
 from xlmodel.excel import CellError, functions
 
 log = logging.getLogger(__name__)
@@ -306,23 +308,16 @@ def _spill_test(wb: fz.Workbook, every_formula: str) -> Callable[[str], bool]:
 
 
 def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
-    cells: dict[tuple[str, str], str] = {key: key[1] for key in book_scan.formulas}  # cell -> its formula's cell
-    for arr in book_scan.arrays:
-        ref = arr.ref
-        if arr.dynamic:
-            extent = gaps.spill_extent(wb, arr.sheet, arr.anchor)
-            if extent and extent != ref:
-                calc.spills[(arr.sheet, arr.anchor)] = extent
-            ref = extent or ref
-        for address in _addresses(ref):
-            cells[(arr.sheet, address)] = arr.anchor
-    values = read_cells(wb, cells)
-    _explain_errors(wb, book_scan, cells, values)
+    anchors = _array_cells(wb, book_scan, calc)  # each cell an array formula fills -> its anchor's address
     saved = book_scan.formulas
-    calc.formulas = {key: saved.get((key[0], anchor)) or _formula_text(wb, book_scan, key[0], anchor)
-                     for key, anchor in cells.items()}
+    values = read_cells(wb, [*saved, *(key for key in anchors if key not in saved)])
+    failed = {key: anchors.get(key, key[1]) for key, v in values.items() if type(v) is dict}
+    _explain_errors(wb, book_scan, failed, values)
+    calc.formulas = {key: text or _formula_text(wb, book_scan, *key) for key, text in saved.items()}
+    for (sheet, address), anchor in anchors.items():
+        calc.formulas[(sheet, address)] = saved.get((sheet, anchor)) or _formula_text(wb, book_scan, sheet, anchor)
     calc.values = values
-    for key in [k for k, v in values.items() if type(v) is dict or isinstance(v, CellError)]:  # the errors
+    for key in failed:  # the errors, some of them explained
         value = values[key] = _plain(values[key])
         message = _error_message(value, calc.formulas[key])
         if message:
@@ -331,18 +326,32 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
     calc.names = _named_values(wb, calc)
 
 
+def _array_cells(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> dict[tuple[str, str], str]:
+    """Every cell of each array formula's result -> the anchor's address (spills recorded in ``calc``)."""
+    anchors: dict[tuple[str, str], str] = {}
+    for arr in book_scan.arrays:
+        ref = arr.ref
+        if arr.dynamic:
+            extent = gaps.spill_extent(wb, arr.sheet, arr.anchor)
+            if extent and extent != ref:
+                calc.spills[(arr.sheet, arr.anchor)] = extent
+            ref = extent or ref
+        for address in _addresses(ref):
+            anchors[(arr.sheet, address)] = arr.anchor
+    return anchors
+
+
 def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str], str], values: dict) -> None:
     """Replace the error values of cells that call xlmodel functions with their reasons (in ``values``).
 
-    Each such formula is evaluated once more with the functions in explaining mode, its
-    cells read, and evaluated again as it was, so the next formula explained still sees
-    its inputs as errors.
+    ``cells`` maps each cell in error to its formula's cell. Each such formula is evaluated
+    once more with the functions in explaining mode, its cells read, and evaluated again
+    as it was, so the next formula explained still sees its inputs as errors.
     """
     failed: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (sheet, address), anchor in cells.items():
         value = values[(sheet, address)]
-        if type(value) is dict and gaps.is_error(value) and \
-                gaps.calls_xlmodel(_formula_text(wb, book_scan, sheet, anchor)):
+        if gaps.is_error(value) and gaps.calls_xlmodel(_formula_text(wb, book_scan, sheet, anchor)):
             failed.setdefault((sheet, anchor), []).append((sheet, address))
     for (sheet, anchor), keys in failed.items():
         row, col = split_address(anchor)
@@ -365,16 +374,15 @@ def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:
     ``Sheet.get_values`` reads the evaluated grid; ``Workbook.get_value`` answers from a
     cache that does not see values spilled into cells this module emptied.
     """
-    by_sheet: dict[str, list[tuple[str, int, int]]] = {}
-    for sheet, address in keys:
-        by_sheet.setdefault(sheet, []).append((address, *split_address(address)))
+    by_sheet: dict[str, list[str]] = {}
+    for sheet, run in groupby(keys, itemgetter(0)):  # the keys of one sheet come together: a few runs
+        by_sheet.setdefault(sheet, []).extend(map(itemgetter(1), run))
     out = {}
-    for sheet, cells in by_sheet.items():
-        top, left = min(c[1] for c in cells), min(c[2] for c in cells)
-        bottom, right = max(c[1] for c in cells), max(c[2] for c in cells)
-        grid = wb.sheet(sheet).get_values(fz.RangeAddress(sheet, top, left, bottom, right))
-        for address, row, col in cells:
-            out[(sheet, address)] = grid[row - top][col - left]
+    for sheet, addresses in by_sheet.items():
+        rows, cols = positions(addresses)
+        top, left = min(rows), min(cols)
+        grid = wb.sheet(sheet).get_values(fz.RangeAddress(sheet, top, left, max(rows), max(cols)))
+        out.update(zip(zip(repeat(sheet), addresses), [grid[r - top][c - left] for r, c in zip(rows, cols)]))
     return out
 
 
@@ -469,8 +477,7 @@ def formula_calls(formula: str) -> list[tuple[str, int]]:
 def _named_values(wb: fz.Workbook, calc: Calculation) -> dict[str, Any]:
     """Defined names that point at one cell, with that cell's value (computed or typed)."""
     out = {}
-    order = {key: i for i, key in enumerate(calc.values)}
-    located = []
+    located = {}  # name -> its formula cell
     for entry in wb.get_named_ranges():
         if entry.get("kind") != "cell" or entry.get("scope") != "workbook":
             continue
@@ -478,10 +485,12 @@ def _named_values(wb: fz.Workbook, calc: Calculation) -> dict[str, Any]:
         key = (sheet, f"{get_column_letter(col)}{row}")
         if key in calc.values:
             out[entry["name"]] = calc.values[key]
-            located.append((order[key], entry["name"]))
+            located[entry["name"]] = key
         else:
             out[entry["name"]] = _plain(read_cells(wb, [key])[key])
-    calc.computed_names = [name for _, name in sorted(located)]
+    wanted = set(located.values())
+    order = {key: i for i, key in enumerate(calc.values) if key in wanted} if wanted else {}
+    calc.computed_names = sorted(located, key=lambda name: (order[located[name]], name))
     return out
 
 

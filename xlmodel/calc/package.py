@@ -334,3 +334,16 @@ def split_address(address: str) -> tuple[int, int]:
         raise ValueError(f"{address!r} is not a cell address")
     return int(match.group(2)), column_index_from_string(match.group(1))
 
+
+
+CELL_LINE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)$", re.MULTILINE)
+
+
+def positions(addresses: list[str]) -> tuple[list[int], list[int]]:
+    """The rows and the columns (1-based) of many addresses, as :func:`split_address` gives them one at a time."""
+    parts = CELL_LINE.findall("\n".join(addresses))
+    if len(parts) != len(addresses):
+        bad = next(a for a in addresses if not A1.fullmatch(a))
+        raise ValueError(f"{bad!r} is not a cell address")
+    columns = {letters: column_index_from_string(letters) for letters in set(map(itemgetter(0), parts))}
+    return list(map(int, map(itemgetter(1), parts))), list(map(columns.__getitem__, map(itemgetter(0), parts)))
