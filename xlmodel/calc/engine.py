@@ -261,13 +261,18 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     Returns whether any formula changed (the workbook then needs evaluating again).
     """
     in_arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
-    # a cell sharing a master's formula is judged by the master's text: the two differ in references only
-    texts = {key: text or book_scan.shared.get(key, ("", ""))[1] or _formula_text(wb, book_scan, *key)
-             for key, text in book_scan.formulas.items()}
-    may_spill = _spill_test(wb, "\n".join(book_scan.formulas.values()))  # masters once, not once a cell
+    texts = book_scan.formulas
+    if book_scan.shared:  # a cell sharing a master's formula is judged by the master's text: they differ in references
+        texts = {key: text or book_scan.shared.get(key, ("", ""))[1] or _formula_text(wb, book_scan, *key)
+                 for key, text in texts.items()}
+    mentions = _array_mentions(wb, "\n".join(book_scan.formulas.values()))  # masters once, not once a cell
+    # most formulas hold no range, array, table, name or array maker: one quick look lets them pass
+    quick = [key for key, text in texts.items()
+             if ":" in text or "{" in text or "[" in text or (mentions and mentions.search(text))]
     changed = False
-    for (sheet, address), text in texts.items():
-        if (sheet, address) in in_arrays or not may_spill(text) or gaps.spill_extent(wb, sheet, address) is None:
+    for sheet, address in quick:
+        if (sheet, address) in in_arrays or not _may_spill(texts[(sheet, address)], mentions) or \
+                gaps.spill_extent(wb, sheet, address) is None:
             continue
         row, col = split_address(address)
         current = gaps.engine_formula(wb, sheet, address)  # with _prepare's edits
@@ -285,26 +290,25 @@ ONE_VALUE_CALL = re.compile(r"(?<![\w.])(?:SUM|SUMPRODUCT|AVERAGE|MIN|MAX|COUNT|
                             r"NPV|IRR|STDEV|VAR|ROWS|COLUMNS)\s*\([^()]*\)", re.IGNORECASE)
 
 
-def _spill_test(wb: fz.Workbook, every_formula: str) -> Callable[[str], bool]:
-    """Whether a formula's result can be an array: it holds a range, an array, a name or an array maker.
-
-    Most formulas of a model hold none, so only the rest are asked the engine's (slower) spill
-    role. ``every_formula`` (the book's formulas, joined) tells which makers and names to look for.
-    """
+def _array_mentions(wb: fz.Workbook, every_formula: str) -> re.Pattern | None:
+    """The array makers and defined names that ``every_formula`` (the book's formulas, joined) mentions, as a pattern."""
     book = every_formula.upper()
     makers = [m for m in ARRAY_MAKERS | {fn.name for fn in functions() if not fn.elementwise} if m in book]
     names = [n for n in {e["name"].upper() for e in wb.get_named_ranges()} if n in book]
     words = "|".join(re.escape(w) for w in sorted(makers + names, key=len, reverse=True))
-    mentions = re.compile(rf"(?<![\w.])(?:{words})(?![\w.])", re.IGNORECASE) if words else None
+    return re.compile(rf"(?<![\w.])(?:{words})(?![\w.])", re.IGNORECASE) if words else None
 
-    def may_spill(text: str) -> bool:
-        while ":" in text and '"' not in text:  # SUM(A2:D2) is one value, whatever its range
-            text, reduced = ONE_VALUE_CALL.subn("0", text)
-            if not reduced:
-                break
-        return ":" in text or "{" in text or "[" in text or bool(mentions and mentions.search(text))
 
-    return may_spill
+def _may_spill(text: str, mentions: re.Pattern | None) -> bool:
+    """Whether a formula's result can be an array: it holds a range, an array, a name or an array maker.
+
+    Only such formulas are asked the engine's (slower) spill role.
+    """
+    while ":" in text and '"' not in text:  # SUM(A2:D2) is one value, whatever its range
+        text, reduced = ONE_VALUE_CALL.subn("0", text)
+        if not reduced:
+            break
+    return ":" in text or "{" in text or "[" in text or bool(mentions and mentions.search(text))
 
 
 def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
