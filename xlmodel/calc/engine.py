@@ -72,8 +72,11 @@ class Calculation:
     def by_sheet(self) -> dict[str, dict[str, Any]]:
         """Computed values as sheet -> address -> value, the shape ``xlsxpatch.store_values`` takes."""
         out: dict[str, dict[str, Any]] = {}
-        for (sheet, address), value in self.values.items():
-            out.setdefault(sheet, {})[address] = value
+        keys, values, start = list(self.values), list(self.values.values()), 0
+        for sheet, run in groupby(keys, itemgetter(0)):  # the cells of one sheet come together: a few runs
+            end = start + sum(1 for _ in run)
+            out.setdefault(sheet, {}).update(zip(map(itemgetter(1), keys[start:end]), values[start:end]))
+            start = end
         return out
 
     @property

@@ -45,12 +45,13 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 # XlsxWriter write one: <c ...>, its <f> first (the schema's order), then at most a cached <v>.
 PLAIN_ROOT = re.compile(rb"\s*(?:<\?[^>]*\?>\s*)?<(?:worksheet|chartsheet|dialogsheet)\b")
 F_TAG = re.compile(rb"<f[\s>/]")
-FORMULA_CELL = re.compile(rb"<c\b([^>]*)>(\s*<f\b[^>]*?(?:/>|>[^<]*</f>))\s*(?:<v(\s[^>]*)?>[^<]*</v>|<v\s*/>)?\s*</c>")
-VALUE_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(\s*<f\b)?(?:(?!</c>).)*?(?:<v(\s[^>]*)?>(?:(?!</c>).)*)?</c>)",
+FORMULA_CELL = re.compile(r"<c\b([^>]*)>(\s*<f\b[^>]*?(?:/>|>[^<]*</f>))\s*(?:<v(\s[^>]*)?>[^<]*</v>|<v\s*/>)?\s*</c>")
+VALUE_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(\s*<f\b)?(?:(?!</c>).)*?(?:<v(\s[^>]*)?>(?:(?!</c>).)*)?</c>)",
                         re.DOTALL)  # group 2: a formula (left to FORMULA_CELL); group 3: the <v>'s attributes
-T_ATTRIBUTE = re.compile(rb'\st="[^"]*"')
-R_ATTRIBUTE = re.compile(rb'\br="([^"]*)"')
+T_ATTRIBUTE = re.compile(r'\st="[^"]*"')
+R_ATTRIBUTE = re.compile(r'\br="([^"]*)"')
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ABSENT = object()
 
 
 def _cells(root) -> dict[str, Any]:
@@ -92,58 +93,63 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
     """The sheet part with ``values`` cached in its formula cells, edited as text (lxml's tree is slow).
 
     None, having changed nothing, unless every ``<f>`` was in a formula cell of the usual
-    layout and every address in ``values`` is one of those cells; :func:`store_values`
+    layout and each address in ``values`` is one such cell, once; :func:`store_values`
     then edits the parsed tree instead.
     """
     if not PLAIN_ROOT.match(data) or any(isinstance(v, str) and NOT_XML.search(v) for v in values.values()):
         return None
-    by_address = {address.encode(): _value_xml(value) for address, value in values.items()}
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        return None
     stored = 0
 
-    def cell(match: re.Match) -> bytes:
+    def cell(match: re.Match) -> str:
         nonlocal stored
         attributes = match.group(1)
-        if attributes.startswith(b' r="'):  # the address first, as every writer seen puts it
-            address = attributes[4:attributes.index(b'"', 4)]
+        if attributes.startswith(' r="'):  # the address first, as every writer seen puts it
+            address = attributes[4:attributes.find('"', 4)]
         else:
             found = R_ATTRIBUTE.search(attributes)
-            address = found.group(1) if found else b""
-        if address not in by_address:
+            address = found.group(1) if found else ""
+        value = values.get(address, ABSENT)
+        if value is ABSENT:
             return match.group(0)
         stored += 1
-        kind, v = by_address.pop(address)
-        if b' t="' in attributes:
-            attributes = T_ATTRIBUTE.sub(b"", attributes)
+        if type(value) is float and math.isfinite(value):  # most values: checked first
+            kind, v = "", f"<v>{value!r}</v>"
+        else:
+            kind, v = _value_text(value)
+        if ' t="' in attributes:
+            attributes = T_ATTRIBUTE.sub("", attributes)
         if match.group(3) and v:  # the <v> keeps its attributes (xml:space="preserve"), as the tree does
-            v = b"<v" + match.group(3) + v[2:]
-        return b"<c" + attributes + kind + b">" + (match.group(2) or b"") + v + b"</c>"
+            v = "<v" + match.group(3) + v[2:]
+        return "<c" + attributes + kind + ">" + (match.group(2) or "") + v + "</c>"
 
-    out, cells = FORMULA_CELL.subn(cell, data)
+    out, cells = FORMULA_CELL.subn(cell, text)
     if cells != len(F_TAG.findall(data)):
         return None
     if stored < len(values):  # cells of a spilled or fitted array that hold no formula
         out = VALUE_CELL.sub(lambda m: cell(m) if m.group(2) is None else m.group(0), out)
-    return out if stored == len(values) else None
+    return out.encode() if stored == len(values) else None
 
 
-def _value_xml(value: Any) -> tuple[bytes, bytes]:
+def _value_text(value: Any) -> tuple[str, str]:
     """A cached value as :func:`_set_value` stores it: the ``t`` attribute and the ``<v>`` element."""
-    if type(value) is float and math.isfinite(value):  # most values: checked first
-        return b"", b"<v>" + repr(value).encode() + b"</v>"
     if value is None:
-        return b"", b""
+        return "", ""
     if isinstance(value, bool):
-        return b' t="b"', b"<v>1</v>" if value else b"<v>0</v>"
+        return ' t="b"', "<v>1</v>" if value else "<v>0</v>"
     if isinstance(value, (int, float)):
         text = repr(float(value)) if isinstance(value, float) else str(value)
         if text in ("nan", "inf", "-inf"):
-            return b' t="e"', b"<v>#NUM!</v>"
-        return b"", b"<v>" + text.encode() + b"</v>"
+            return ' t="e"', "<v>#NUM!</v>"
+        return "", f"<v>{text}</v>"
     if isinstance(value, CellError):
-        return b' t="e"', b"<v>" + value.code.encode() + b"</v>"
-    kind = b' t="str"' if isinstance(value, str) else b' t="e"'
+        return ' t="e"', f"<v>{value.code}</v>"
+    kind = ' t="str"' if isinstance(value, str) else ' t="e"'
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return kind, b"<v>" + text.encode("utf-8") + b"</v>"
+    return kind, f"<v>{text}</v>"
 
 
 def _rewrite(src: Path, dst: Path, edit, sheets: set[str], drop_full_calc: bool = False, edit_plain=None) -> None:
