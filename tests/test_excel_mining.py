@@ -1,6 +1,7 @@
 """The BTC_* Excel functions through ``xlmodel.excel.call``: values, shapes, defaults, ranges."""
 
 import datetime as dt
+import math
 
 import numpy as np
 import pytest
@@ -176,3 +177,18 @@ def test_the_plain_number_fast_path_answers_as_the_range_path(fn, data):
         assert fast == pytest.approx(general, rel=1e-15, abs=0)
     else:
         assert fast == general
+
+
+EDGES = [math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1e300, -1e300]
+
+
+@pytest.mark.parametrize("arg", [a for fn in functions() for a in fn.args if a.kind in ("number", "lines")],
+                         ids=lambda a: a.name)
+@given(value=st.floats())
+@settings(max_examples=40, deadline=None)
+def test_the_scalar_paths_rule_is_the_arguments_rule(arg, value):
+    """The scalar path's one comparison accepts exactly what Arg.accepts does, bounds and infinities included."""
+    rule = arg.number_rule()
+    bounds = [b for b in (arg.gt, arg.ge, arg.le) if b is not None]
+    for v in [value, *EDGES, *bounds, *(math.nextafter(b, d) for b in bounds for d in (-math.inf, math.inf))]:
+        assert rule(v) == arg.accepts(v), v

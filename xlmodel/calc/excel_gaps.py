@@ -126,10 +126,9 @@ def _xlmodel_callback(name: str) -> Callable[..., Any]:
     fn = get(name)
 
     def run(*args: Any) -> Any:
-        if all(type(a) is float for a in args):  # one number per argument: most calls of a model
-            fast = fn.scalar(args, guard=False)  # the engine module evaluates under np.errstate
-            if fast is not None:
-                return fast
+        fast = fn.scalar(args, guard=False)  # one number per argument, most calls of a model (under np.errstate)
+        if fast is not None:
+            return fast
         result = call(name, *(_from_engine(a) for a in args))
         if isinstance(result, np.ndarray):
             return [[_to_engine(v) for v in row] for row in result.tolist()]

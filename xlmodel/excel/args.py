@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,18 @@ class Arg:
         return (math.isfinite(value) and (self.gt is None or value > self.gt)
                 and (self.ge is None or value >= self.ge) and (self.le is None or value <= self.le)
                 and (not self.integer or float(value).is_integer()))
+
+    def number_rule(self) -> Callable[[float], bool]:
+        """:meth:`accepts` as one chained comparison, for the scalar path (a NaN fails every comparison)."""
+        bounds = [b for b in (self.gt, self.ge, self.le) if b is not None]
+        if self.integer or (self.gt is not None and self.ge is not None) or not all(map(math.isfinite, bounds)):
+            return self.accepts
+        high = self.le if self.le is not None else math.inf
+        if self.ge is not None:
+            low = self.ge
+            return (lambda v: low <= v <= high) if self.le is not None else (lambda v: low <= v < high)
+        low = self.gt if self.gt is not None else -math.inf
+        return (lambda v: low < v <= high) if self.le is not None else (lambda v: low < v < high)
 
     @property
     def rule(self) -> str:

@@ -13,12 +13,14 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from xlmodel.excel.args import (
     NUMBER_KINDS,
+    REQUIRED,
     Arg,
     Values,
     parse_numbers,
@@ -75,14 +77,16 @@ class ExcelFunction:
         answer or the message naming the argument. ``guard=False`` is for a caller that
         already runs under ``np.errstate(all="ignore")`` (it costs a third of a call).
         """
-        if not self.elementwise or len(values) > len(self.args):
+        plan = self._scalar_plan
+        if plan is None or len(values) > len(plan):
             return None
         numbers = []
-        for i, arg in enumerate(self.args):
-            value = values[i] if i < len(values) else None
-            if value is None and arg.optional:
-                value = arg.default
-            if type(value) not in PLAIN_NUMBERS or arg.kind not in ("number", "lines") or not arg.accepts(value):
+        given = len(values)
+        for i, (default, accepts) in enumerate(plan):
+            value = values[i] if i < given else None
+            if value is None:
+                value = default
+            if type(value) not in PLAIN_NUMBERS or not accepts(value):
                 return None
             numbers.append(float(value))
         try:
@@ -94,6 +98,16 @@ class ExcelFunction:
         except (TypeError, ValueError):
             return None
         return result if math.isfinite(result) else None
+
+    @cached_property
+    def _scalar_plan(self) -> tuple[tuple[Any, Callable[[float], bool]], ...] | None:
+        """Each argument's value when left out (REQUIRED when it cannot be) and its rules for one number.
+
+        None when the function has no scalar path (not elementwise, or an argument read otherwise than as numbers).
+        """
+        if not self.elementwise or any(arg.kind not in ("number", "lines") for arg in self.args):
+            return None
+        return tuple((arg.default if arg.optional else REQUIRED, arg.number_rule()) for arg in self.args)
 
     def _parse_all(self, values: tuple[Any, ...]) -> list[Any]:
         if len(values) > len(self.args):
