@@ -70,7 +70,7 @@ def calc_cmd(
     target = out or workbook.with_name(workbook.stem + ".calculated" + workbook.suffix)
     try:
         package.check_output(package.check_workbook(workbook), target)
-        calc = engine.calculate(workbook)
+        calc = engine.calculate(workbook, checked=True)
         engine.write_calculated(calc, target, source=workbook)
     except package.WorkbookFileError as exc:
         _stop(str(exc))

@@ -84,14 +84,14 @@ class Calculation:
         return not self.issues
 
 
-def calculate(path: Path | str) -> Calculation:
+def calculate(path: Path | str, checked: bool = False) -> Calculation:
     """Recalculate every formula of the workbook at ``path`` (the file is not changed).
 
     Raises :class:`xlmodel.calc.package.WorkbookFileError` for a file that is not
     a readable workbook; everything that goes wrong inside the workbook is in the
-    result's ``issues``.
+    result's ``issues``. ``checked``: the caller has just run ``check_workbook`` on it.
     """
-    path = check_workbook(path)
+    path = Path(path) if checked else check_workbook(path)
     with np.errstate(all="ignore"):  # xlmodel's functions say what a 0/0 means; numpy need not warn
         return _calculate(path)
 
