@@ -135,3 +135,30 @@ def test_a_mangled_sheet_is_an_error_list_or_one_line_never_a_traceback(tmp_path
         assert str(exc).startswith(str(path)) and "\n" not in str(exc)
     else:
         assert all(issue.message for issue in calc.issues)
+
+
+def test_the_installed_command_keeps_its_exit_codes_and_output_when_it_skips_teardown(tmp_path):
+    """`xlmodel` ends by os._exit after flushing: what it printed and its exit code reach the caller."""
+    import subprocess
+    import sys
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "small.xlsx"))
+    sheet = book.add_worksheet("S")
+    sheet.write_row(0, 0, [60_000, 900])
+    sheet.write_formula(0, 2, "=BTC_HASHPRICE(A1,B1,0.03)")
+    sheet.write_formula(0, 3, "=BTC_HASHPRICE(A1,-1,0.03)")
+    book.close()
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "xlmodel.cli", *args], capture_output=True, text=True,
+                              timeout=120)
+
+    done = run("calc", str(tmp_path / "small.xlsx"), "-o", str(tmp_path / "out.xlsx"))
+    assert done.returncode == 1, done.stderr  # one cell in error
+    assert "network_hashrate_ehs" in done.stdout and "wrote calculated copy" in done.stdout
+    assert engine.calculate(tmp_path / "out.xlsx").value("S", "C1") > 0  # the copy is whole
+    missing = run("calc", str(tmp_path / "nowhere.xlsx"))
+    assert missing.returncode == 2 and "no such file" in missing.stdout
+    assert run("nosuchcommand").returncode == 2

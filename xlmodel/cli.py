@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -146,7 +149,20 @@ def _stop(message: str) -> None:
 
 
 def main() -> None:
-    app()
+    """The ``xlmodel`` command. The process then ends without the interpreter's teardown (freeing every
+    module and object: 0.05-0.25 s measured after ``xlmodel calc``), as mypy's ``hard_exit`` does;
+    everything is written and closed by then, and logging is flushed first."""
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (exc.code is not None)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(code))
 
 
 if __name__ == "__main__":
