@@ -45,13 +45,16 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 # XlsxWriter write one: <c ...>, its <f> first (the schema's order), then at most a cached <v>.
 PLAIN_ROOT = re.compile(rb"\s*(?:<\?[^>]*\?>\s*)?<(?:worksheet|chartsheet|dialogsheet)\b")
 F_TAG = re.compile(rb"<f[\s>/]")
-FORMULA_CELL = re.compile(r"<c\b([^>]*)>(\s*<f\b[^>]*?(?:/>|>[^<]*</f>))\s*(?:<v(\s[^>]*)?>[^<]*</v>|<v\s*/>)?\s*</c>")
+# groups: the cell's attributes, its address when it comes first, the <f> and the <v>'s attributes
+FORMULA_CELL = re.compile(r'<c\b((?: r="([^"]*)")?[^>]*)>(\s*<f\b[^>]*?(?:/>|>[^<]*</f>))\s*'
+                          r'(?:<v(\s[^>]*)?>[^<]*</v>|<v\s*/>)?\s*</c>')
 VALUE_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(\s*<f\b)?(?:(?!</c>).)*?(?:<v(\s[^>]*)?>(?:(?!</c>).)*)?</c>)",
                         re.DOTALL)  # group 2: a formula (left to FORMULA_CELL); group 3: the <v>'s attributes
 T_ATTRIBUTE = re.compile(r'\st="[^"]*"')
 R_ATTRIBUTE = re.compile(r'\br="([^"]*)"')
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ABSENT = object()
+isfinite = math.isfinite
 
 
 def _cells(root) -> dict[str, Any]:
@@ -104,38 +107,45 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         return None
     stored = 0
 
-    def cell(match: re.Match) -> str:
+    def stored_cell(attributes: str, address: str | None, formula: str, v_attributes: str | None,
+                    whole: str) -> str:
         nonlocal stored
-        attributes = match.group(1)
-        if attributes.startswith(' r="'):  # the address first, as every writer seen puts it
-            address = attributes[4:attributes.find('"', 4)]
-        else:
+        if address is None:  # not the first attribute (every writer seen puts it first)
             found = R_ATTRIBUTE.search(attributes)
             address = found.group(1) if found else ""
         value = values.get(address, ABSENT)
         if value is ABSENT:
-            return match.group(0)
+            return whole
         stored += 1
-        if type(value) is float and math.isfinite(value):  # most values: checked first
-            kind, v = "", f"<v>{value!r}</v>"
-        else:
-            kind, v = _value_text(value)
+        if type(value) is float and isfinite(value) and not v_attributes and ' t="' not in attributes:
+            return f"<c{attributes}>{formula}<v>{value!r}</v></c>"  # most cells: a number
+        kind, v = _value_text(value)
         if ' t="' in attributes:
             attributes = T_ATTRIBUTE.sub("", attributes)
-        if match.group(3) and v:  # the <v> keeps its attributes (xml:space="preserve"), as the tree does
-            v = "<v" + match.group(3) + v[2:]
-        return "<c" + attributes + kind + ">" + (match.group(2) or "") + v + "</c>"
+        if v_attributes and v:  # the <v> keeps its attributes (xml:space="preserve"), as the tree does
+            v = "<v" + v_attributes + v[2:]
+        return f"<c{attributes}{kind}>{formula}{v}</c>"
+
+    def cell(match: re.Match) -> str:
+        return stored_cell(*match.groups(), match.group(0))
+
+    def value_cell(match: re.Match) -> str:  # a cell holding no formula
+        if match.group(2) is not None:
+            return match.group(0)
+        return stored_cell(match.group(1), None, "", match.group(3), match.group(0))
 
     out, cells = FORMULA_CELL.subn(cell, text)
     if cells != len(F_TAG.findall(data)):
         return None
     if stored < len(values):  # cells of a spilled or fitted array that hold no formula
-        out = VALUE_CELL.sub(lambda m: cell(m) if m.group(2) is None else m.group(0), out)
+        out = VALUE_CELL.sub(value_cell, out)
     return out.encode() if stored == len(values) else None
 
 
 def _value_text(value: Any) -> tuple[str, str]:
     """A cached value as :func:`_set_value` stores it: the ``t`` attribute and the ``<v>`` element."""
+    if type(value) is float and math.isfinite(value):
+        return "", f"<v>{value!r}</v>"
     if value is None:
         return "", ""
     if isinstance(value, bool):
