@@ -237,14 +237,16 @@ def _xml_text(raw: bytes) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" not in text:
         return text
-    if text.count("&") == sum(text.count(entity) for entity, _ in XML_ENTITIES):  # XML's own five: no HTML rules
-        for entity, char in XML_ENTITIES:
+    if OTHER_ENTITY.search(text):
+        return html.unescape(text)
+    for entity, char in XML_ENTITIES:  # only XML's own five: replaced in a few passes
+        if entity in text:
             text = text.replace(entity, char)
-        return text
-    return html.unescape(text)
+    return text
 
 
 XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
+OTHER_ENTITY = re.compile("&(?!(?:lt|gt|quot|apos|amp);)")
 
 
 def _scan_parsed(data: bytes, sheet: str, out: Scan) -> None:
