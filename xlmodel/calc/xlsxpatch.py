@@ -96,20 +96,20 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
     """The sheet part with ``values`` cached in its formula cells, edited as text (lxml's tree is slow).
 
     None, having changed nothing, unless every ``<f>`` was in a formula cell of the usual
-    layout and each address in ``values`` is one such cell, once; :func:`store_values`
-    then edits the parsed tree instead.
+    layout, each address in ``values`` is one such cell, once, and every text can be written
+    in XML; :func:`store_values` then edits the parsed tree instead.
     """
-    if not PLAIN_ROOT.match(data) or any(isinstance(v, str) and NOT_XML.search(v) for v in values.values()):
+    if not PLAIN_ROOT.match(data):
         return None
     try:
         text = data.decode()
     except UnicodeDecodeError:
         return None
-    stored = 0
+    stored, unwritable = 0, False
 
     def stored_cell(attributes: str, address: str | None, formula: str, v_attributes: str | None,
                     whole: str) -> str:
-        nonlocal stored
+        nonlocal stored, unwritable
         if address is None:  # not the first attribute (every writer seen puts it first)
             found = R_ATTRIBUTE.search(attributes)
             address = found.group(1) if found else ""
@@ -120,6 +120,7 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         if type(value) is float and isfinite(value) and not v_attributes and ' t="' not in attributes:
             return f"<c{attributes}>{formula}<v>{value!r}</v></c>"  # most cells: a number
         kind, v = _value_text(value)
+        unwritable = unwritable or (isinstance(value, str) and NOT_XML.search(value) is not None)
         if ' t="' in attributes:
             attributes = T_ATTRIBUTE.sub("", attributes)
         if v_attributes and v:  # the <v> keeps its attributes (xml:space="preserve"), as the tree does
@@ -139,7 +140,7 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         return None
     if stored < len(values):  # cells of a spilled or fitted array that hold no formula
         out = VALUE_CELL.sub(value_cell, out)
-    return out.encode() if stored == len(values) else None
+    return out.encode() if stored == len(values) and not unwritable else None
 
 
 def _value_text(value: Any) -> tuple[str, str]:
