@@ -337,7 +337,6 @@ def split_address(address: str) -> tuple[int, int]:
     return int(match.group(2)), column_index_from_string(match.group(1))
 
 
-
 CELL_LINE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)$", re.MULTILINE)
 
 
