@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -320,7 +320,10 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
     values = read_cells(wb, [*saved, *(key for key in anchors if key not in saved)])
     failed = {key: anchors.get(key, key[1]) for key, v in values.items() if type(v) is dict}
     _explain_errors(wb, book_scan, failed, values)
-    calc.formulas = {key: text or _formula_text(wb, book_scan, *key) for key, text in saved.items()}
+    if all(saved.values()):  # no cell shares a master's formula: every text is in the scan
+        calc.formulas = dict(saved)
+    else:
+        calc.formulas = {key: text or _formula_text(wb, book_scan, *key) for key, text in saved.items()}
     for (sheet, address), anchor in anchors.items():
         calc.formulas[(sheet, address)] = saved.get((sheet, anchor)) or _formula_text(wb, book_scan, sheet, anchor)
     calc.values = values
@@ -381,15 +384,15 @@ def read_cells(wb: fz.Workbook, keys) -> dict[tuple[str, str], Any]:
     ``Sheet.get_values`` reads the evaluated grid; ``Workbook.get_value`` answers from a
     cache that does not see values spilled into cells this module emptied.
     """
-    by_sheet: dict[str, list[str]] = {}
+    by_sheet: dict[str, list[tuple[str, str]]] = {}
     for sheet, run in groupby(keys, itemgetter(0)):  # the keys of one sheet come together: a few runs
-        by_sheet.setdefault(sheet, []).extend(map(itemgetter(1), run))
+        by_sheet.setdefault(sheet, []).extend(run)
     out = {}
-    for sheet, addresses in by_sheet.items():
-        rows, cols = positions(addresses)
+    for sheet, cells in by_sheet.items():
+        rows, cols = positions(list(map(itemgetter(1), cells)))
         top, left = min(rows), min(cols)
         grid = wb.sheet(sheet).get_values(fz.RangeAddress(sheet, top, left, max(rows), max(cols)))
-        out.update(zip(zip(repeat(sheet), addresses), [grid[r - top][c - left] for r, c in zip(rows, cols)]))
+        out.update(zip(cells, [grid[r - top][c - left] for r, c in zip(rows, cols)]))
     return out
 
 
