@@ -95,6 +95,16 @@ def test_a_value_xml_cannot_hold_goes_through_the_tree():
     assert b'<c s="2" r="B1" t="str"><f>' in stored and b"<v>a&lt;b &amp; \"c\"&#13;</v></c>" in stored
 
 
+def test_a_cell_written_twice_or_a_value_with_no_cell_goes_through_the_tree():
+    data = (b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>0</v></c>'
+            b'<c r="A1"><f>1+1</f><v>0</v></c><c r="B1"><f>2+2</f></c></row></sheetData></worksheet>')
+    assert xlsxpatch._plain_values(data, {"A1": 2.0, "B1": 4.0}) is None  # A1 twice
+    once = data.replace(b'<c r="A1"><f>1+1</f><v>0</v></c>', b"", 1)
+    assert xlsxpatch._plain_values(once, {"A1": 2.0, "B1": 4.0, "C1": 1.0}) is None  # no cell C1
+    stored = xlsxpatch._plain_values(once, {"A1": 2.0, "B1": 4.0})
+    assert b'<c r="A1"><f>1+1</f><v>2.0</v></c><c r="B1"><f>2+2</f><v>4.0</v></c>' in stored
+
+
 def test_formula_text_stands_in_for_openpyxl():
     """The token names and column arithmetic xlmodel keeps without importing openpyxl are openpyxl's."""
     from openpyxl.formula.tokenizer import Token

@@ -105,18 +105,19 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         text = data.decode()
     except UnicodeDecodeError:
         return None
-    stored, unwritable = 0, False
+    stored: list[str] = []  # the address of each cell given its value (a cell written twice shows twice)
+    unwritable = False
 
     def stored_cell(attributes: str, address: str | None, formula: str, v_attributes: str | None,
                     whole: str) -> str:
-        nonlocal stored, unwritable
+        nonlocal unwritable
         if address is None:  # not the first attribute (every writer seen puts it first)
             found = R_ATTRIBUTE.search(attributes)
             address = found.group(1) if found else ""
         value = values.get(address, ABSENT)
         if value is ABSENT:
             return whole
-        stored += 1
+        stored.append(address)
         if type(value) is float and isfinite(value) and not v_attributes and ' t="' not in attributes:
             return f"<c{attributes}>{formula}<v>{value!r}</v></c>"  # most cells: a number
         kind, v = _value_text(value)
@@ -138,9 +139,11 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
     out, cells = FORMULA_CELL.subn(cell, text)
     if cells != len(F_TAG.findall(data)):
         return None
-    if stored < len(values):  # cells of a spilled or fitted array that hold no formula
+    if len(stored) < len(values):  # cells of a spilled or fitted array that hold no formula
         out = VALUE_CELL.sub(value_cell, out)
-    return out.encode() if stored == len(values) and not unwritable else None
+    if unwritable or not len(stored) == len(set(stored)) == len(values):
+        return None
+    return out.encode()
 
 
 def _value_text(value: Any) -> tuple[str, str]:
