@@ -17,7 +17,6 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
@@ -194,7 +193,10 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
     found = Scan()
     simple = SIMPLE_FORMULA.findall(data)
     if len(simple) == expected:  # every formula its own, as XlsxWriter and openpyxl write them: one pass
-        found.formulas = _simple_formulas(sheet, simple)
+        found.formulas = {(sheet, a.decode()): "=" + _xml_text(t) if t else "" for a, t in simple}
+        for _, address in found.formulas:
+            if len(address) > 7 and not _within_sheet(address):
+                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
         cells = []
     else:
         cells = FORMULA_START.findall(data)
@@ -209,19 +211,6 @@ def _scan_plain_xml(data: bytes, sheet: str, out: Scan) -> bool:
             _literal_error(sheet, _attributes(c_attrs).get("r") or "", _xml_text(value), found)
     out.merge(found)
     return True
-
-
-def _simple_formulas(sheet: str, found: list[tuple[bytes, bytes]]) -> dict[tuple[str, str], str]:
-    """(sheet, address) -> formula of the cells SIMPLE_FORMULA found, decoded in one piece, not cell by cell."""
-    addresses = b"\n".join(map(itemgetter(0), found)).decode().split("\n") if found else []
-    if max(map(len, addresses), default=0) > 7:  # at most two letters and six digits: inside the grid
-        for address in addresses:
-            if not _within_sheet(address):
-                raise WorkbookFileError(f"sheet {sheet} has a formula cell with no valid address ({address!r})")
-    texts = _xml_text(b"\x00".join(map(itemgetter(1), found))).split("\x00")  # XML text holds no NUL
-    if len(texts) != len(addresses):
-        texts = [_xml_text(t) for _, t in found]
-    return dict(zip(zip(repeat(sheet), addresses), ["=" + t if t else "" for t in texts]))
 
 
 def _attributes(raw: bytes) -> dict[str, str]:
