@@ -80,6 +80,25 @@ def test_without_iteration_a_cycle_is_an_error_naming_its_cells(tmp_path):
     assert issues["B7"] == "#CIRC! reads the circular reference through S!B3, S!B4, S!B5"
 
 
+def _cycles_through_ranges(ws):
+    ws["A1"] = 1
+    ws["A5"] = "=SUM(A1:A5)"  # a total that takes itself in
+    ws["B1"] = "=A5*2"
+    ws["C1"] = "=SUM(C2:C3)"  # two cells through a range
+    ws["C2"] = "=C1+1"
+    ws["D1"] = "=SUM(D:D)"  # a whole column
+
+
+def test_cycles_through_ranges_name_their_own_cells(tmp_path):
+    """The engine reports a range it reads by its extent only: the cycle is still named, each with its own cells."""
+    issues = {i.address: i.message for i in _book(tmp_path, _cycles_through_ranges).issues}
+    assert set(issues) == {"A5", "B1", "C1", "C2", "D1"}
+    assert issues["A5"].startswith("#CIRC! circular reference through S!A5; iterative calculation is off")
+    assert "circular reference through S!C1, S!C2;" in issues["C1"] and "through S!C1, S!C2;" in issues["C2"]
+    assert "circular reference through S!D1;" in issues["D1"]
+    assert issues["B1"] == "#CIRC! reads the circular reference through S!A5"
+
+
 def _arrays(ws):
     ws["B1"], ws["B2"], ws["B3"] = 1, 2, 3
     ws["A1"] = ArrayFormula("A1:A4", "=B1:B3*2")  # a range larger than the result: #N/A beyond

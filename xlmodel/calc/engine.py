@@ -424,23 +424,33 @@ def _error_message(value: Any, formula: str) -> str | None:
 
 
 def _name_cycles(wb: fz.Workbook, calc: Calculation) -> None:
-    """Say which cells form each circular reference, and which only read one."""
+    """Say which cells form each circular reference, and which cycles a cell that only reads one reads."""
     circ = {(i.sheet, i.address): i for i in calc.issues if i.message.startswith("#CIRC!")}
     if not circ:
         return
     reads = {key: _precedents_among(wb, key, circ) for key in circ}
-    in_cycle = [key for key in circ if key in _reachable(reads, reads[key])]
-    names = ", ".join(f"{s}!{a}" for s, a in in_cycle[:12]) + (" ..." if len(in_cycle) > 12 else "")
+    reach = {key: _reachable(reads, reads[key]) for key in circ}
+    in_cycle = [key for key in circ if key in reach[key]]
     for key, issue in circ.items():
-        issue.message = (f"#CIRC! circular reference through {names}; iterative calculation is off in this "
-                         "workbook (Excel: File > Options > Formulas > Enable iterative calculation)"
-                         if key in in_cycle else f"#CIRC! reads the circular reference through {names}")
+        if key in reach[key]:  # its own cycle: the cells it reaches that reach it back
+            names = _cell_list([k for k in in_cycle if k in reach[key] and key in reach[k]])
+            issue.message = (f"#CIRC! circular reference through {names}; iterative calculation is off in this "
+                             "workbook (Excel: File > Options > Formulas > Enable iterative calculation)")
+        else:
+            names = _cell_list([k for k in in_cycle if k in reach[key]])
+            issue.message = f"#CIRC! reads the circular reference through {names}"
+
+
+def _cell_list(keys: list[tuple[str, str]]) -> str:
+    if not keys:
+        return "cells the engine does not name"
+    return ", ".join(f"{s}!{a}" for s, a in keys[:12]) + (" ..." if len(keys) > 12 else "")
 
 
 def _precedents_among(wb: fz.Workbook, key: tuple[str, str], cells) -> set[tuple[str, str]]:
     out = set()
     for p in wb.precedents(f"'{key[0]}'!{key[1]}").precedents:
-        address = p.reference.address
+        address = p.reference.address or p.reference.resolved  # a range has only its resolved extent
         if not address or "!" not in address:
             continue
         sheet, ref = address.rsplit("!", 1)
