@@ -104,8 +104,8 @@ OPEN = [
     ("index-over-a-whole-column-holding-itself", {"A1": 1.0, "A2": "=INDEX(A:A,ROW()-1)+1"}, "A2", 2.0,
      "Microsoft's INDEX page: the value at row 1 of column A; =INDEX(A$1:A9,ROW()-1)+1 already gives 2"),
     ("a-total-over-an-offset-range-holding-itself", {"E1": 1.0, "E5": "=SUM(OFFSET(E1,0,0,5,1))"}, "E5", "#Circ",
-     "Microsoft's circular-reference page: a formula reading its own value is circular (0 and a warning with "
-     "iteration off); formualizer gives 1 under both detection modes, and likewise for SUM(INDIRECT(\"E1:E5\"))"),
+     ("Microsoft's circular-reference page: a formula reading its own value is circular (0 and a warning with "
+      "iteration off); formualizer gives 1 under both detection modes, and likewise for SUM(INDIRECT(\"E1:E5\"))")),
 ]
 
 
