@@ -83,6 +83,17 @@ def test_the_other_database_functions_as_microsofts_examples(tmp_path):
     assert [got[f"H{i}"] for i in range(5, 10)] == [800, 96, 75, 1, 1]
 
 
+def test_dcount_without_a_field_counts_the_matching_records(tmp_path):
+    # support.microsoft.com DCOUNT: "If field is omitted, DCOUNT counts all records in the database that
+    # match the criteria" (DCOUNTA likewise). Three apple trees; a typed 0 is no field, and DSUM needs one.
+    cells = {**_trees(), "G1": "Tree", "G2": "Apple"}
+    got = _calc(tmp_path, cells, {"H1": "=DCOUNT(A4:E10,,G1:G2)", "H2": "=DCOUNTA(A4:E10, ,G1:G2)",
+                                  "H3": "=DCOUNT(A4:E10,,A1:F3)", "H4": "=DCOUNT(A4:E10,0,G1:G2)",
+                                  "H5": "=DSUM(A4:E10,,G1:G2)"})
+    assert [got[f"H{i}"] for i in range(1, 4)] == [3, 3, 3]  # apples 10 to 16 high (1) or pears (2): 3
+    assert got["H4"] == got["H5"] == ErrorValue("#VALUE!")
+
+
 SALES = {"A1": "Region", "B1": "Amount", "A2": "East", "B2": 10, "A3": "West", "B3": 20, "A4": "East", "B4": 30}
 
 

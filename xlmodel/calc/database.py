@@ -11,7 +11,9 @@ references moved down to it; the record matches where it gives TRUE.
 
 Upstream: formualizer 0.13 ignores a blank criteria row, TRUE or number headers and
 computed criteria (``=DSUM(A1:B3,"Amount",D1:D3)`` with D2 ``East`` and D3 blank gives
-the East rows' sum; Excel sums every row), so xlmodel does all twelve functions.
+the East rows' sum; Excel sums every row), so xlmodel does all twelve functions. It also
+passes an empty argument as 0, so ``DCOUNT(db,,criteria)`` (which counts the matching
+records) is given a marker for its field before evaluation.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from xlmodel.calc.engine_values import error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
 
 UNRESOLVED = "XLMODEL_UNRESOLVED"  # the criteria's formulas could not be moved per record (a name, INDIRECT)
+FIELD_LEFT_OUT = "XLMODEL_FIELD_LEFT_OUT"  # DCOUNT(db,,criteria): the engine would pass the empty field as 0
+COUNT_RECORDS = ("DCOUNT", "DCOUNTA")  # left without a field, they count the matching records
 MAX_MOVED_CHARS = 2_000_000  # a computed criterion moved to every record, as formula text
 
 
@@ -112,14 +116,18 @@ def evaluate(name: str, database: Any, field: Any, criteria: Any, computed: tupl
     if not _is_table(database) or len(database) < 2 or not _is_table(criteria) or len(criteria) < 2:
         return error_value("Value")
     headers, records = database[0], database[1:]
-    column = field_column(headers, field)
+    every_record = field == FIELD_LEFT_OUT and name in COUNT_RECORDS
+    column = 0 if every_record else field_column(headers, field)
     if is_error(column):
         return column
     try:
         rows = _criteria_rows(headers, criteria, _per_record(computed), len(records))
     except (crit.UnreadableCriterion, _Unknown):
         return error_value("Value")
-    return _aggregate(name, [rec[column] for i, rec in enumerate(records) if any(row(i, rec) for row in rows)])
+    matched = [rec for i, rec in enumerate(records) if any(row(i, rec) for row in rows)]
+    if every_record:  # Microsoft's DCOUNT page: "If field is omitted, DCOUNT counts all records ... that match"
+        return float(len(matched))
+    return _aggregate(name, [rec[column] for rec in matched])
 
 
 def _is_table(value: Any) -> bool:
@@ -222,18 +230,21 @@ def with_computed_criteria(formula: str, sheet: str, formula_at: Callable[[str, 
     ``formula_at(sheet, address)`` is a cell's formula text, None for a value.
     """
     out: list[str] = []
-    stack: list[list] = []  # per open call: [is a database call, its arguments' tokens]
+    stack: list[list] = []  # per open call: [is a database call, its arguments' tokens, counts records]
     for tok in Tokenizer(formula).items:
         if tok.type == Token.FUNC and tok.subtype == Token.CLOSE and stack:
-            is_db, args = stack.pop()
+            is_db, args, _ = stack.pop()
             if is_db:
                 out.append(_extra_arguments(args, sheet, formula_at))
         elif stack and tok.type == Token.SEP and tok.subtype == Token.ARG:
+            if stack[-1][2] and len(stack[-1][1]) == 2 and not stack[-1][1][1]:
+                out.append(f'"{FIELD_LEFT_OUT}"')  # DCOUNT(db,,criteria)
             stack[-1][1].append([])
         elif stack and tok.type != Token.WSPACE:
             stack[-1][1][-1].append(tok)
         if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
-            stack.append([bool(D_CALL.match(tok.value)), [[]]])
+            name = tok.value[:-1].strip().upper().removeprefix("_XLFN.")
+            stack.append([bool(D_CALL.match(tok.value)), [[]], name in COUNT_RECORDS])
         out.append(tok.value)
     return "=" + "".join(out)
 
