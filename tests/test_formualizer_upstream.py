@@ -58,6 +58,10 @@ CASES = [
      "Microsoft's CELL page", "calc/address_reads.py (INDIRECT), even with runtime detection"),
     ("vdb", {"A1": "=VDB(2400,300,10,0,1)"}, "A1", 480.0,
      "Microsoft's VDB page: the first year's depreciation", "calc/excel_gaps.py vdb"),
+    ("coupncd", {"A1": "=COUPNCD(DATE(2011,1,25),DATE(2011,11,15),2,1)"}, "A1", 40678.0,
+     "Microsoft's COUPNCD page: 15 May 2011", "calc/coupons.py (and COUPPCD, COUPNUM, COUPDAYS, COUPDAYBS, COUPDAYSNC)"),
+    ("duration", {"A1": "=DURATION(DATE(2018,7,1),DATE(2048,1,1),0.08,0.09,2,1)"}, "A1", 10.9191453,
+     "Microsoft's DURATION page", "calc/coupons.py (and MDURATION)"),
     ("text-sections", {"A1": '=TEXT(-12,"#,##0_);(#,##0)")'}, "A1", "(12)",
      "Excel's number-format sections: the second one is for negatives", "calc/excel_gaps.py text (ssf)"),
     ("oddfprice", {"A1": "=ODDFPRICE(DATE(2008,11,11),DATE(2021,3,1),DATE(2008,10,15),DATE(2009,3,1),"

@@ -40,7 +40,7 @@ FREQUENCIES = (1, 2, 4)
 MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-class _Fail(Exception):
+class Refused(Exception):
     """An argument Excel refuses: ``kind`` is the engine's error kind (``Num``, ``Value``)."""
 
     def __init__(self, kind: str):
@@ -75,38 +75,38 @@ def _numbers(args: tuple) -> list[float]:
         if a is None:
             out.append(0.0)
         elif isinstance(a, (bool, list, dict)):
-            raise _Fail("Value")
+            raise Refused("Value")
         elif isinstance(a, (int, float)):
             out.append(float(a))
         else:
             try:
                 out.append(float(str(a).strip()))
             except ValueError:
-                raise _Fail("Value") from None
+                raise Refused("Value") from None
     return out
 
 
-def _date(serial: float) -> date:
+def serial_date(serial: float) -> date:
     """A date argument truncated to a whole day, as Excel does; ``#VALUE!`` outside Excel's dates."""
     if not 0 <= serial < LAST_SERIAL + 1:
-        raise _Fail("Value")
+        raise Refused("Value")
     return date.fromordinal(SERIAL_ORIGIN + int(serial))
 
 
-def _frequency_basis(frequency: float, basis: float) -> tuple[int, int]:
+def frequency_basis(frequency: float, basis: float) -> tuple[int, int]:
     f, b = math.trunc(frequency), math.trunc(basis)
     if f not in FREQUENCIES or not 0 <= b <= 4:
-        raise _Fail("Num")
+        raise Refused("Num")
     return f, b
 
 
-def _excel_call(compute, args: tuple) -> Any:
+def excel_call(compute, args: tuple) -> Any:
     """Run one worksheet call: the number, or the error value Excel shows."""
     try:
         value = compute(*_numbers(args))
     except _ErrorArgument as e:
         return e.value
-    except _Fail as e:
+    except Refused as e:
         return error_value(e.kind)
     except (OverflowError, ZeroDivisionError, ValueError):
         return error_value("Num")
@@ -130,7 +130,7 @@ def _is_feb_end(d: date) -> bool:
     return d.month == 2 and _is_month_end(d)
 
 
-def _days_360_us(start: date, end: date, both: bool = False) -> int:
+def days_360_us(start: date, end: date, both: bool = False) -> int:
     """US (NASD) 30/360 days; ``both`` adjusts the end date's 31st and February's end unconditionally.
 
     The plain rule is Excel's for basis 0; ``both`` is the variant Excel's odd-last-period
@@ -146,7 +146,7 @@ def _days_360_us(start: date, end: date, both: bool = False) -> int:
     return (end.year - start.year) * 360 + (end.month - start.month) * 30 + ed - sd
 
 
-def _days_360_eu(start: date, end: date) -> int:
+def days_360_eu(start: date, end: date) -> int:
     sd, ed = min(start.day, 30), min(end.day, 30)
     return (end.year - start.year) * 360 + (end.month - start.month) * 30 + ed - sd
 
@@ -154,14 +154,14 @@ def _days_360_eu(start: date, end: date) -> int:
 def days_between(start: date, end: date, basis: int) -> float:
     """Days from ``start`` to ``end`` as ``basis`` counts them (actual days for bases 1, 2 and 3)."""
     if basis == 0:
-        return float(_days_360_us(start, end))
+        return float(days_360_us(start, end))
     if basis == 4:
-        return float(_days_360_eu(start, end))
+        return float(days_360_eu(start, end))
     return float((end - start).days)
 
 
 def _days_not_negative(start: date, end: date, basis: int, both_for_us: bool = False) -> float:
-    days = float(_days_360_us(start, end, True)) if both_for_us and basis == 0 else days_between(start, end, basis)
+    days = float(days_360_us(start, end, True)) if both_for_us and basis == 0 else days_between(start, end, basis)
     return max(days, 0.0)
 
 
@@ -273,7 +273,7 @@ def _oddf_quasi_sums(settlement, issue, first_coupon, m, basis, e) -> tuple[floa
 def _check_first_period(settlement: date, maturity: date, issue: date, first_coupon: date) -> None:
     """Excel's ordering: maturity > first_coupon > settlement > issue, else ``#NUM!``."""
     if not maturity > first_coupon > settlement > issue:
-        raise _Fail("Num")
+        raise Refused("Num")
 
 
 def _check_on_schedule(maturity: date, first_coupon: date, frequency: int) -> None:
@@ -288,36 +288,36 @@ def _check_on_schedule(maturity: date, first_coupon: date, frequency: int) -> No
     while d > first_coupon:
         d = add_months(d, step, month_end)
     if d != first_coupon:
-        raise _Fail("Num")
+        raise Refused("Num")
 
 
 def oddfprice(settlement, maturity, issue, first_coupon, rate, yld, redemption, frequency, basis=0) -> Any:
     """ODDFPRICE(settlement, maturity, issue, first_coupon, rate, yld, redemption, frequency, [basis])."""
     def compute(s, mat, iss, fc, r, y, red, freq, b):
-        s, mat, iss, fc = _date(s), _date(mat), _date(iss), _date(fc)
-        freq, b = _frequency_basis(freq, b)
+        s, mat, iss, fc = serial_date(s), serial_date(mat), serial_date(iss), serial_date(fc)
+        freq, b = frequency_basis(freq, b)
         _check_first_period(s, mat, iss, fc)
         _check_on_schedule(mat, fc, freq)
         if r < 0 or y < 0 or red <= 0:
-            raise _Fail("Num")
+            raise Refused("Num")
         return oddf_price(s, mat, iss, fc, r, y, red, freq, b)
 
-    return _excel_call(compute, (settlement, maturity, issue, first_coupon, rate, yld, redemption, frequency,
+    return excel_call(compute, (settlement, maturity, issue, first_coupon, rate, yld, redemption, frequency,
                                  basis))
 
 
 def oddfyield(settlement, maturity, issue, first_coupon, rate, pr, redemption, frequency, basis=0) -> Any:
     """ODDFYIELD(settlement, maturity, issue, first_coupon, rate, pr, redemption, frequency, [basis])."""
     def compute(s, mat, iss, fc, r, p, red, freq, b):
-        s, mat, iss, fc = _date(s), _date(mat), _date(iss), _date(fc)
-        freq, b = _frequency_basis(freq, b)
+        s, mat, iss, fc = serial_date(s), serial_date(mat), serial_date(iss), serial_date(fc)
+        freq, b = frequency_basis(freq, b)
         _check_first_period(s, mat, iss, fc)
         if r < 0 or p <= 0 or red <= 0:
-            raise _Fail("Num")
+            raise Refused("Num")
         return solve_yield(lambda y: oddf_price(s, mat, iss, fc, r, y, red, freq, b), p, freq,
                            _first_guess(s, mat, r, p, b))
 
-    return _excel_call(compute, (settlement, maturity, issue, first_coupon, rate, pr, redemption, frequency,
+    return excel_call(compute, (settlement, maturity, issue, first_coupon, rate, pr, redemption, frequency,
                                  basis))
 
 
@@ -356,7 +356,7 @@ def _bisect_yield(price_at, target: float, frequency: int) -> float:
     while price_at(high) > target:
         high *= 2
         if high > 1e6:
-            raise _Fail("Num")
+            raise Refused("Num")
     for _ in range(200):
         mid = (low + high) / 2
         if price_at(mid) > target:
@@ -408,13 +408,13 @@ def oddl_yield(settlement, maturity, last_interest, rate, price, redemption, fre
 def _last_period_call(formula, settlement, maturity, last_interest, rate, value, redemption, frequency, basis,
                       value_ok) -> Any:
     def compute(s, mat, last, r, v, red, freq, b):
-        s, mat, last = _date(s), _date(mat), _date(last)
-        freq, b = _frequency_basis(freq, b)
+        s, mat, last = serial_date(s), serial_date(mat), serial_date(last)
+        freq, b = frequency_basis(freq, b)
         if not mat > s > last or r < 0 or not value_ok(v) or red <= 0:
-            raise _Fail("Num")
+            raise Refused("Num")
         return formula(s, mat, last, r, v, red, freq, b)
 
-    return _excel_call(compute, (settlement, maturity, last_interest, rate, value, redemption, frequency, basis))
+    return excel_call(compute, (settlement, maturity, last_interest, rate, value, redemption, frequency, basis))
 
 
 def oddlprice(settlement, maturity, last_interest, rate, yld, redemption, frequency, basis=0) -> Any:
@@ -432,7 +432,7 @@ def oddlyield(settlement, maturity, last_interest, rate, pr, redemption, frequen
 # --- regular coupon periods (PRICE, YIELD) -----------------------------------------------------------
 
 
-def _regular_factors(settlement: date, maturity: date, frequency: int, basis: int) -> tuple[int, float, float]:
+def regular_factors(settlement: date, maturity: date, frequency: int, basis: int) -> tuple[int, float, float]:
     """N, A and E of Microsoft's PRICE formula; DSC is E - A for every basis, as in Excel."""
     previous, following = coupon_dates(settlement, maturity, frequency)
     e = float((following - previous).days) if basis == 1 else (365.0 if basis == 3 else 360.0) / frequency
@@ -442,7 +442,7 @@ def _regular_factors(settlement: date, maturity: date, frequency: int, basis: in
 def regular_price(settlement: date, maturity: date, rate: float, yld: float, redemption: float, frequency: int,
                   basis: int) -> float:
     """Excel's PRICE: the help page's formula, one coupon period left priced with simple interest."""
-    return _price_at(*_regular_factors(settlement, maturity, frequency, basis), rate, redemption, frequency)(yld)
+    return _price_at(*regular_factors(settlement, maturity, frequency, basis), rate, redemption, frequency)(yld)
 
 
 def _price_at(n: int, a: float, e: float, rate: float, redemption: float, frequency: int):
@@ -464,7 +464,7 @@ def _price_at(n: int, a: float, e: float, rate: float, redemption: float, freque
 def regular_yield(settlement: date, maturity: date, rate: float, pr: float, redemption: float, frequency: int,
                   basis: int) -> float:
     """Excel's YIELD: the help page's closed form for one period left, else PRICE solved for the yield."""
-    n, a, e = _regular_factors(settlement, maturity, frequency, basis)
+    n, a, e = regular_factors(settlement, maturity, frequency, basis)
     if n == 1:
         paid = pr / 100 + a / e * rate / frequency
         return (redemption / 100 + rate / frequency - paid) / paid * frequency * e / (e - a)
@@ -473,13 +473,13 @@ def regular_yield(settlement: date, maturity: date, rate: float, pr: float, rede
 
 def _regular_call(formula, settlement, maturity, rate, value, redemption, frequency, basis, value_ok) -> Any:
     def compute(s, mat, r, v, red, freq, b):
-        s, mat = _date(s), _date(mat)
-        freq, b = _frequency_basis(freq, b)
+        s, mat = serial_date(s), serial_date(mat)
+        freq, b = frequency_basis(freq, b)
         if not mat > s or r < 0 or not value_ok(v) or red <= 0:
-            raise _Fail("Num")
+            raise Refused("Num")
         return formula(s, mat, r, v, red, freq, b)
 
-    return _excel_call(compute, (settlement, maturity, rate, value, redemption, frequency, basis))
+    return excel_call(compute, (settlement, maturity, rate, value, redemption, frequency, basis))
 
 
 def price(settlement, maturity, rate, yld, redemption, frequency, basis=0) -> Any:

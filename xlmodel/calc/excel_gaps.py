@@ -43,7 +43,7 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import bonds, conditional, database, lookups
+from xlmodel.calc import bonds, conditional, coupons, database, lookups
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter
 from xlmodel.calc.number_format import text
@@ -51,8 +51,8 @@ from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions, get
 
 FIT_ARRAY = "XLMODEL_FIT_ARRAY"
-ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY,
-                   *lookups.NAMES, *conditional.PYTHON.values())  # registered here, unknown to the engine itself
+ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY, *coupons.SCHEDULE,
+                   *coupons.DURATIONS, *lookups.NAMES, *conditional.PYTHON.values())  # registered here, unknown to the engine itself
 
 
 def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
@@ -97,6 +97,10 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("ODDLYIELD", bonds.oddlyield, min_args=7, max_args=8)
     wb.register_function("PRICE", bonds.price, min_args=6, max_args=7, allow_override_builtin=True)
     wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
+    for name in coupons.SCHEDULE:
+        wb.register_function(name, getattr(coupons, name.lower()), min_args=3, max_args=4)
+    for name in coupons.DURATIONS:
+        wb.register_function(name, getattr(coupons, name.lower()), min_args=5, max_args=6)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
     lookups.register(wb)
     conditional.register(wb)
