@@ -54,7 +54,6 @@ T_ATTRIBUTE = re.compile(r'\st="[^"]*"')
 R_ATTRIBUTE = re.compile(r'\br="([^"]*)"')
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ABSENT = object()
-isfinite = math.isfinite
 
 
 def _cells(root) -> dict[str, Any]:
@@ -118,7 +117,7 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         if value is ABSENT:
             return whole
         stored.append(address)
-        if type(value) is float and isfinite(value) and not v_attributes and ' t="' not in attributes:
+        if type(value) is float and math.isfinite(value) and not v_attributes and ' t="' not in attributes:
             return f"<c{attributes}>{formula}<v>{value!r}</v></c>"  # most cells: a number
         kind, v = _value_text(value)
         unwritable = unwritable or (isinstance(value, str) and NOT_XML.search(value) is not None)
