@@ -124,7 +124,7 @@ def lease_years(
     A block earns ``MW * 1,000 * rate * 12 / 365 * (1 + escalator)^k`` a day in its k-th
     contract year, from RFS to the day before the ``term_years``-th anniversary.
     """
-    rfs = np.asarray(rfs_dates, dtype="datetime64[D]").astype(np.int64).ravel()
+    rfs = colocation.day_numbers(rfs_dates).ravel()
     terms = np.broadcast_to(np.asarray(term_years, dtype=np.int64).ravel(), rfs.shape)
     longest = int(terms.max(initial=0))
     days = colocation.anniversaries(rfs, longest)  # (blocks, longest + 1)
@@ -177,7 +177,7 @@ def lease_npv(
     no terminal value the result is ``noi_margin`` times ``COLO_REVENUE_SCHEDULE``'s revenue
     of each block over its term.
     """
-    t0 = int(np.asarray(valuation_date, dtype="datetime64[D]").astype(np.int64))
+    t0 = int(colocation.day_numbers(valuation_date))
     rate = np.asarray(discount_rate, dtype=float)
     shape = np.broadcast_shapes(np.shape(noi_margin), rate.shape, np.shape(terminal_cap_rate))
     rates = np.unique(rate)
