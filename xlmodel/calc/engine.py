@@ -325,7 +325,7 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
     else:
         calc.formulas = {key: text or _formula_text(wb, book_scan, *key) for key, text in saved.items()}
     for (sheet, address), anchor in anchors.items():
-        calc.formulas[(sheet, address)] = saved.get((sheet, anchor)) or _formula_text(wb, book_scan, sheet, anchor)
+        calc.formulas[(sheet, address)] = _formula_text(wb, book_scan, sheet, anchor)
     calc.values = values
     for key in failed:  # the errors, some of them explained
         value = values[key] = _plain(values[key])
