@@ -51,8 +51,6 @@ from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions, get
 
 FIT_ARRAY = "XLMODEL_FIT_ARRAY"
-ADDED_FUNCTIONS = ("VDB", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", FIT_ARRAY, *coupons.SCHEDULE,
-                   *coupons.DURATIONS, *lookups.NAMES, *conditional.PYTHON.values())  # registered here, unknown to the engine itself
 
 
 def engine_config(book_scan: Scan) -> fz.WorkbookConfig:
@@ -496,8 +494,15 @@ def _inter_vdb(cost: float, salvage: float, life: float, life1: float, period: f
 
 @cache
 def is_builtin(name: str) -> bool:
-    """Whether the engine knows a worksheet function of this name."""
-    wb = fz.Workbook()
+    """Whether the engine, with what :func:`register_functions` adds to it, knows a worksheet function of this name."""
+    wb = _probe()
     wb.sheet("S").set_formula(1, 1, f"={name}()")
     value = wb.evaluate_cell("S", 1, 1)
-    return not (is_error(value) and value["kind"] == "Name") or name in ADDED_FUNCTIONS
+    return not (is_error(value) and value["kind"] == "Name")
+
+
+@cache
+def _probe() -> fz.Workbook:
+    wb = fz.Workbook()
+    register_functions(wb)
+    return wb
