@@ -130,7 +130,7 @@ def revenue_schedule(
     usd_per_kw_month_rate: ArrayLike,
     period_starts: ArrayLike,
     period_ends: ArrayLike,
-    annual_escalator: float = 0.0,
+    annual_escalator: ArrayLike = 0.0,
 ) -> np.ndarray:
     """Colocation revenue of each period (start and end dates inclusive).
 
@@ -144,8 +144,9 @@ def revenue_schedule(
         Rate at RFS, one for all blocks or one per block [USD/kW-month].
     period_starts, period_ends : array_like of dates, same shape
         First and last day of each period.
-    annual_escalator : float, default 0
-        Rate increase on each anniversary of a block's RFS [fraction per year].
+    annual_escalator : float or array_like, 1-D, default 0
+        Rate increase on each anniversary of a block's RFS, one for all blocks or one per
+        block [fraction per year].
 
     Returns
     -------
@@ -162,11 +163,12 @@ def revenue_schedule(
     daily = daily_rent(mw_blocks, usd_per_kw_month_rate)
     ends = day_numbers(period_ends)
     starts = day_numbers(period_starts).reshape(ends.shape)
-    if annual_escalator == 0:  # billed days of each block in each period, times the daily rent
+    escalators = np.broadcast_to(np.asarray(annual_escalator, dtype=float).ravel(), rfs.shape)
+    if not escalators.any():  # billed days of each block in each period, times the daily rent
         first = np.maximum(starts.ravel()[None, :], rfs[:, None])
         return (daily @ np.clip(ends.ravel()[None, :] - first + 1, 0, None)).reshape(ends.shape)
     upto = np.concatenate([ends.ravel(), starts.ravel() - 1])
-    accrued = _accrued_with_escalator(rfs, daily, upto, annual_escalator)
+    accrued = _accrued_with_escalator(rfs, daily, upto, escalators)
     n = ends.size
     return (accrued[:n] - accrued[n:]).reshape(ends.shape)
 
@@ -203,10 +205,12 @@ def _civil(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return yoe + era * 400 + (month <= 2), month, day
 
 
-def _accrued_with_escalator(rfs: np.ndarray, daily: np.ndarray, upto: np.ndarray, escalator: float) -> np.ndarray:
+def _accrued_with_escalator(rfs: np.ndarray, daily: np.ndarray, upto: np.ndarray,
+                            escalators: np.ndarray) -> np.ndarray:
     """Sum over blocks of revenue accrued through each day in ``upto``, stepping each anniversary.
 
-    A block's rent per day is ``daily * f**k`` in its k-th contract year (``f = 1 + escalator``),
+    A block's rent per day is ``daily * f**k`` in its k-th contract year (``f = 1 + escalator``, the
+    block's own),
     which is a sum of steps: ``daily`` from RFS, plus ``daily * (f**j - f**(j-1))`` from the
     j-th anniversary on. Through day ``t`` each step ``w`` starting on day ``a`` has accrued
     ``w * (t - a + 1)``, so the total is ``t' * W(t) - S(t)`` with ``W`` the steps started by
@@ -218,8 +222,8 @@ def _accrued_with_escalator(rfs: np.ndarray, daily: np.ndarray, upto: np.ndarray
     days, back = np.unique(upto, return_inverse=True)  # contiguous periods share their boundaries
     years = int(max(0, (days[-1] - rfs.min()) // 365 + 2))
     starts = anniversaries(rfs, years)  # (blocks, years + 1); column 0 is RFS itself
-    factors = (1.0 + escalator) ** np.arange(years + 1)
-    steps = daily[:, None] * np.diff(factors, prepend=0.0)[None, :]
+    factors = (1.0 + escalators[:, None]) ** np.arange(years + 1)
+    steps = daily[:, None] * np.diff(factors, prepend=0.0, axis=1)
     started = starts <= days[-1]
     at, w = starts[started] - days[0], steps[started]
     bucket = np.searchsorted(days - days[0], at)  # the first day asked on or after each step's start

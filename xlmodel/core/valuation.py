@@ -102,7 +102,7 @@ def lease_years(
     mw_blocks: ArrayLike,
     usd_per_kw_month_rate: ArrayLike,
     term_years: ArrayLike,
-    annual_escalator: float = 0.0,
+    annual_escalator: ArrayLike = 0.0,
 ) -> LeaseYears:
     """The contract years of each block, rent by ``COLO_REVENUE_SCHEDULE``'s rule.
 
@@ -116,8 +116,8 @@ def lease_years(
         Rent at RFS, one for all blocks or one per block [USD/kW-month].
     term_years : int or array_like of int, 1-D
         Initial term, one for all blocks or one per block [years].
-    annual_escalator : float, default 0
-        Rent step on each RFS anniversary [fraction per year].
+    annual_escalator : float or array_like, 1-D, default 0
+        Rent step on each RFS anniversary, one for all blocks or one per block [fraction per year].
 
     Notes
     -----
@@ -130,7 +130,8 @@ def lease_years(
     days = colocation.anniversaries(rfs, longest)  # (blocks, longest + 1)
     year = np.arange(longest)
     daily = colocation.daily_rent(mw_blocks, usd_per_kw_month_rate)
-    rent = np.where(year < terms[:, None], daily[:, None] * (1.0 + annual_escalator) ** year, 0.0)
+    escalators = np.broadcast_to(np.asarray(annual_escalator, dtype=float).ravel(), rfs.shape)
+    rent = np.where(year < terms[:, None], daily[:, None] * (1.0 + escalators[:, None]) ** year, 0.0)
     first, last = days[:, :-1], days[:, 1:] - 1
     rows, final = np.arange(rfs.size), np.maximum(terms - 1, 0)
     return LeaseYears(first, last, rent, days[rows, terms],

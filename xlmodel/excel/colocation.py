@@ -13,6 +13,7 @@ from xlmodel.excel.args import (
     blank_cells,
     flat_errors,
     kept_column,
+    left_out,
     one_value,
     parse_numbers,
     shape_text,
@@ -133,6 +134,18 @@ def block_rates(value, keep: np.ndarray) -> np.ndarray:
     return per_block(value, RATE_ARG, keep, "rate", ge=0)
 
 
+ESCALATORS = Arg("annual_escalator", "fraction per year",
+                 "Rate step on each RFS anniversary, e.g. 0.03: one for all blocks, or one per block", kind="raw",
+                 default=0.0)
+
+
+def block_escalators(value, keep: np.ndarray) -> np.ndarray:
+    """One escalator for every block, or one per block; left out, none."""
+    if left_out(value):
+        return np.zeros(int(keep.sum()))
+    return per_block(value, ESCALATORS, keep, "escalator", ge=0, le=1)
+
+
 def periods(starts: Values, ends: Values) -> tuple[np.ndarray, np.ndarray]:
     """Each period's first day in the shape of ``period_ends``, and a message per period that cannot
     compute (a bad date, or an end before its start); a single bad period fails the call."""
@@ -162,7 +175,7 @@ def _revenue_schedule(rfs_value, mw_value, rate_value, starts: Values, ends: Val
     with np.errstate(all="ignore"):
         result = colocation.revenue_schedule(
             rfs.astype("datetime64[D]"), mw, rates, safe_start.astype("datetime64[D]"),
-            ends.values.astype("datetime64[D]"), one_value(escalator, ESCALATOR),
+            ends.values.astype("datetime64[D]"), block_escalators(escalator, keep),
         )
     if not np.isfinite(result).all():
         raise ArgumentError("revenue is beyond what a number can hold (about 1e308 USD): "
@@ -173,7 +186,7 @@ def _revenue_schedule(rfs_value, mw_value, rate_value, starts: Values, ends: Val
 register(ExcelFunction(
     "COLO_REVENUE_SCHEDULE",
     "Revenue of each period from an RFS schedule: rate * 12 / 365 per billed day, escalating on RFS anniversaries.",
-    "USD per period", (RFS, BLOCKS, RATE_ARG, STARTS, ENDS, ESCALATOR), _revenue_schedule, CATEGORY,
+    "USD per period", (RFS, BLOCKS, RATE_ARG, STARTS, ENDS, ESCALATORS), _revenue_schedule, CATEGORY,
     elementwise=False))
 
 PEER_HEADER = ["operator", "tenant", "MW", "basis", "term (years)", "total value (USD)", "USD per MW-year",

@@ -19,7 +19,7 @@ from xlmodel.excel.args import (
     parse_numbers,
     to_grid,
 )
-from xlmodel.excel.colocation import ESCALATOR, RATE_ARG, RFS, block_rates, per_block, rfs_blocks
+from xlmodel.excel.colocation import ESCALATORS, RATE_ARG, RFS, block_escalators, block_rates, per_block, rfs_blocks
 from xlmodel.excel.errors import ArgumentError
 from xlmodel.excel.mining import EFFICIENCY, FEES_OPT, FLEET, NETWORK, POOL_FEE, POWER, PRICE
 from xlmodel.excel.registry import ExcelFunction, broadcast_call, register
@@ -97,7 +97,7 @@ def _lease_npv(rfs_value, mw_value, rate_value, margin: Values, discount: Values
     if rfs.size == 0:
         raise ArgumentError("rfs_dates holds no block: give at least one RFS date with its MW")
     leases = valuation.lease_years(rfs.astype("datetime64[D]"), mw, block_rates(rate_value, keep), _terms(term_value, keep),
-                                   one_value(escalator, ESCALATOR))
+                                   block_escalators(escalator, keep))
     day = np.datetime64(int(one_value(valuation_date, VALUATION_DATE)), "D")
     if day > leases.last_term_end:
         raise ArgumentError(f"valuation_date {day} is after every block's term end (the last ends "
@@ -113,7 +113,7 @@ register(ExcelFunction(
     "XNPV), plus an optional re-lease value at a cap rate, less capex still to spend.",
     "USD (a grid when rates and margins are a column and a row)",
     (RFS, replace(RFS, name="mw_blocks", unit="MW", help="MW of each block, one per RFS date"), RATE_ARG, MARGIN,
-     DISCOUNT, TERM, VALUATION_DATE, ESCALATOR, CAP_RATE, CAPEX),
+     DISCOUNT, TERM, VALUATION_DATE, ESCALATORS, CAP_RATE, CAPEX),
     _lease_npv, CATEGORY, elementwise=False))
 
 YEARS = Arg("years", "years", "Horizon; rounded to whole months (at least one)", gt=0, le=50)
