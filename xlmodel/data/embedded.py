@@ -1,8 +1,10 @@
 """The embedded, sourced dataset shipped as package data (works offline).
 
-Per company (``companies/<ticker>.json``): reported quarters in the bridge vocabulary, and its
-capital structure: one line per key (shares, cash, debt, bitcoin held) with its date, the
-dilutive instruments and the HPC contracts, each figure with the address it was read from.
+Per company (``companies/<ticker>.json``; the schema is ``docs/company-data.md``): reported
+quarters in the bridge vocabulary; its capital structure (one line per key: shares, cash, debt,
+bitcoin held, with its date), the dilutive instruments and the HPC contracts; its operations
+(fleet, efficiency, power price, BTC mined, cash SG&A), its colocation leases block by block and
+its uncontracted pipeline site by site. Each figure carries the address it was read from.
 """
 
 from __future__ import annotations
@@ -105,6 +107,99 @@ class Contract:
     document: str
     quote_type: str
     note: str = ""
+
+
+@dataclass(frozen=True)
+class OperatingLine:
+    """One operating figure (``ops.fleet_hashrate_ehs``, ``ops.power_usd_per_mwh``, ...) as of a date; ``value``
+    None is a gap that was searched for. BTC mined carries the period it covers."""
+
+    key: str
+    value: float | None
+    unit: str
+    as_of: str
+    url: str = ""
+    document: str = ""
+    quote_type: str = ""
+    note: str = ""
+    period_start: str | None = None
+    period_end: str | None = None
+
+
+@dataclass(frozen=True)
+class Lease:
+    """One block or phase of a signed colocation lease: MW on its basis, RFS date, term, value or rate."""
+
+    ticker: str
+    tenant: str
+    site: str
+    mw: float
+    basis: str
+    rfs_date: str | None
+    term_years: float | None
+    total_value_usd: float | None
+    usd_per_kw_month: float | None
+    annual_escalator: float | None
+    ownership: float
+    status: str
+    as_of: str
+    url: str
+    document: str
+    quote_type: str
+    note: str = ""
+    rfs_stated: str = ""
+
+
+@dataclass(frozen=True)
+class PipelineSite:
+    """Uncontracted MW at one site (gross unless ``basis`` says otherwise)."""
+
+    ticker: str
+    site: str
+    mw: float
+    basis: str
+    as_of: str
+    url: str
+    document: str
+    quote_type: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BuildCapex:
+    """What the company still spends to build a contracted MW [USD per critical-IT MW]; 0 where the tenant
+    funds the build."""
+
+    ticker: str
+    usd_per_mw: float
+    tenant_funded: bool
+    as_of: str
+    url: str
+    document: str
+    quote_type: str
+    note: str = ""
+
+
+def operating_lines(ticker: str) -> list[OperatingLine]:
+    return [OperatingLine(**line) for line in _company(ticker).get("operations", {}).get("lines", [])]
+
+
+def leases(ticker: str) -> list[Lease]:
+    """The company's lease rows, in file order (the order of its blocks on the sheets)."""
+    return [Lease(ticker.upper(), **row) for row in _company(ticker).get("leases", [])]
+
+
+def leases_note(ticker: str) -> str:
+    return _company(ticker).get("leases_note", "")
+
+
+def pipeline(ticker: str) -> list[PipelineSite]:
+    return [PipelineSite(ticker.upper(), **site) for site in _company(ticker).get("pipeline", [])]
+
+
+def build_capex(ticker: str) -> BuildCapex | None:
+    found = _company(ticker).get("build_capex")
+    return BuildCapex(ticker.upper(), **found) if found else None
 
 
 def capital_lines(ticker: str) -> list[CapitalLine]:
