@@ -160,4 +160,6 @@ def test_a_refresh_writes_the_filings_lines_and_keeps_an_untagged_one_with_its_s
         306_200_000, "2025-10-20", "dei:EntityCommonStockSharesOutstanding")
     assert shares["url"].endswith("/core-20250930.htm") and corz["capital.cash"]["value"] == 453_400_000
     debt = corz["capital.debt"]  # not tagged in the replayed filings: the embedded, sourced line stays
-    assert debt["value"] == 1_025_000_000 and debt["form"].startswith("derived: ")
+    embedded_debt = next(line for line in embedded.capital_lines("CORZ") if line.key == "capital.debt")
+    assert debt["value"] == embedded_debt.value and debt["form"] == f"{embedded_debt.quote_type}: {embedded_debt.document}"
+    assert debt["lookup"] == "CORZ|capital.debt"  # the one key column the workbook's lookups match

@@ -17,7 +17,7 @@ from typing import Any
 
 from xlmodel.data.collect import Outcome
 from xlmodel.data.equities import DAILY_COLUMNS
-from xlmodel.data.records import CompanyFact, Provenance, Records, Status, Table, now_utc
+from xlmodel.data.records import CompanyFact, Provenance, Records, Status, Table, fact_lookup, now_utc
 from xlmodel.data.sec import CIKS
 
 NETWORK, PRICES, COMPANY, EQUITIES = (Table.NETWORK.value, Table.PRICES.value, Table.COMPANY.value,
@@ -84,9 +84,17 @@ def company_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[lis
     new = [list(astuple(f)) for o in outcomes if o.ok and o.records for f in o.records.facts]
     fresh = {o.name.split(":", 1)[1] for o in outcomes if o.ok}
     tagged = {(r[ticker], r[key]) for r in new}
-    kept = [r for r in previous[1:] if r and r[0] and (r[0] not in fresh or (
+    kept = [_with_lookup(r) for r in previous[1:] if r and r[0] and (r[0] not in fresh or (
         str(r[key]).startswith("capital.") and (r[ticker], r[key]) not in tagged))]
     return [list(COMPANY_HEADER), *sorted(kept + new, key=lambda r: (str(r[ticker]), str(r[end]), str(r[key])))]
+
+
+def _with_lookup(row: list[Any]) -> list[Any]:
+    """A kept row with its lookup column (a workbook written before the column existed has none)."""
+    ticker, quarter, key = (COMPANY_HEADER.index(n) for n in ("ticker", "calendar_quarter", "key"))
+    row = (list(row) + [None] * len(COMPANY_HEADER))[:len(COMPANY_HEADER)]
+    row[-1] = fact_lookup(row[ticker], row[quarter], row[key])
+    return row
 
 
 def equities_grid(previous: list[list[Any]], outcomes: list[Outcome]) -> list[list[Any]]:

@@ -91,6 +91,18 @@ class CompanyFact:
     form: str
     filed: str
     url: str
+    lookup: str = ""  # set from the fields above: one key column for the workbook's lookups
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lookup", fact_lookup(self.ticker, self.calendar_quarter, self.key))
+
+
+def fact_lookup(ticker: str, calendar_quarter: str, key: str) -> str:
+    """The one text a workbook formula matches a Data_Company row by: ``CORZ|2025-Q3|reported.revenue``; a
+    capital-structure line, one per ticker and key whatever its date, is ``CORZ|capital.cash``."""
+    if str(key).startswith("capital."):
+        return f"{ticker}|{key}"
+    return f"{ticker}|{calendar_quarter}|{key}"
 
 
 @dataclass
