@@ -78,6 +78,8 @@ SAMPLE.update({  # valuation (figures of the kind docs/valuation.md collects)
     "btc_held": 500,
     "other_values_usd": 2e9,
     "contracted_mw": 590,
+    "cost_usd_per_year": 120e6,
+    "end_date": "2038-03-31",
 })
 
 # scenarios (SCN_*): few paths keep the generic bad-input tests quick; 120 daily closes hold 3 model months

@@ -210,6 +210,50 @@ def _present_values(leases: LeaseYears, t0: int, rates: np.ndarray) -> tuple[np.
     return rent_pv, final_pv
 
 
+def cost_npv(
+    cost_usd_per_year: ArrayLike,
+    discount_rate: ArrayLike,
+    valuation_date,
+    end_date,
+    terminal_cap_rate: ArrayLike = np.nan,
+) -> np.ndarray:
+    """Value today of a cost paid evenly from the valuation date to an end date, with an optional perpetuity.
+
+    Parameters
+    ----------
+    cost_usd_per_year : array_like
+        The cost [USD/year], paid day by day (a 365th a day).
+    discount_rate : array_like
+        Annual effective discount rate [fraction per year], > -1.
+    valuation_date, end_date : date
+        The day values are measured at, and the last day the cost is paid up to (exclusive).
+    terminal_cap_rate : array_like, default NaN (none)
+        With a cap rate, the cost continues beyond the end date as a perpetuity ``cost / cap rate``
+        valued at the end date and discounted from there, as the leases' re-lease value is.
+
+    Returns
+    -------
+    ndarray
+        Value [USD, positive for a cost], the broadcast shape of the array arguments.
+
+    Notes
+    -----
+    The days ``0 .. n-1`` from the valuation date (``n`` days to the end date, 0 if it is past)
+    are discounted as ``XNPV`` discounts them, ``(1 + r)^(-d / 365)``, and sum as a geometric
+    series: ``cost / 365 * (1 - v^n) / (1 - v)`` with ``v = (1 + r)^(-1/365)``; ``cost * n / 365``
+    at a zero rate. Used for corporate costs over the horizon of the leases they run beside.
+    """
+    days = max(0, int(colocation.day_numbers(end_date)) - int(colocation.day_numbers(valuation_date)))
+    rate = np.asarray(discount_rate, dtype=float)
+    log_v = -np.log1p(rate) / DAYS_PER_DISCOUNT_YEAR
+    with np.errstate(invalid="ignore", divide="ignore"):
+        days_worth = np.where(log_v == 0, float(days), np.expm1(log_v * days) / np.where(log_v == 0, 1.0, np.expm1(log_v)))
+    cost = np.asarray(cost_usd_per_year, dtype=float)
+    cap = np.asarray(terminal_cap_rate, dtype=float)
+    terminal = np.where(np.isnan(cap), 0.0, cost / np.where(np.isnan(cap), 1.0, cap) * np.exp(log_v * days))
+    return cost / DAYS_PER_DISCOUNT_YEAR * days_worth + terminal
+
+
 def mining_npv(
     fleet_hashrate_ehs: ArrayLike,
     efficiency_j_per_th: ArrayLike,

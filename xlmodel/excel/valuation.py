@@ -116,6 +116,25 @@ register(ExcelFunction(
      DISCOUNT, TERM, VALUATION_DATE, ESCALATORS, CAP_RATE, CAPEX),
     _lease_npv, CATEGORY, elementwise=False))
 
+COST = Arg("cost_usd_per_year", "USD/year", "The cost, paid evenly day by day (corporate cash SG&A)", ge=0)
+END_DATE = Arg("end_date", "date", "The day the cost stops (the last lease term end)", kind="dates")
+COST_CAP = replace(CAP_RATE, help="Cap rate of a perpetuity of the cost beyond end_date; left out, none")
+
+
+def _cost_npv(cost: Values, discount: Values, valuation_date: Values, end_date: Values, cap: Values) -> np.ndarray:
+    start = np.datetime64(int(one_value(valuation_date, VALUATION_DATE)), "D")
+    end = np.datetime64(int(one_value(end_date, END_DATE)), "D")
+    return broadcast_call("VAL_COST_NPV", (COST, DISCOUNT, COST_CAP), [cost, discount, cap],
+                          lambda c, r, k: valuation.cost_npv(c, r, start, end, k))
+
+
+register(ExcelFunction(
+    "VAL_COST_NPV",
+    "Value today of a cost paid evenly from the valuation date to end_date (discounted like XNPV), plus an "
+    "optional perpetuity beyond it at a cap rate: corporate costs over the leases' horizon.",
+    "USD (positive for a cost; a grid when rates are a column and costs a row)",
+    (COST, DISCOUNT, VALUATION_DATE, END_DATE, COST_CAP), _cost_npv, CATEGORY, elementwise=False))
+
 YEARS = Arg("years", "years", "Horizon; rounded to whole months (at least one)", gt=0, le=50)
 CURTAIL = Arg("curtail", "TRUE/FALSE", "Switch the fleet off in a month whose margin would be negative", kind="flag",
               default=True)
