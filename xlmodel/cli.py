@@ -66,16 +66,27 @@ def calc_cmd(
                                                     "(needs LibreOffice).")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to render (default: the active one).")]
     = None,
+    assign: Annotated[list[str] | None, typer.Option("--set", help="Type a value into an input cell first: "
+                                                     "NAME=VALUE or Sheet!A1=VALUE (repeatable), e.g. "
+                                                     "--set model_ticker=IREN.")] = None,
 ) -> None:
     """Recalculate every formula headlessly, write a copy with the values stored, report errors."""
-    from xlmodel.calc import engine, package, report
+    from xlmodel.calc import engine, package, report, typed_inputs
 
     target = out or workbook.with_name(workbook.stem + ".calculated" + workbook.suffix)
     try:
         package.check_output(package.check_workbook(workbook), target)
-        calc = engine.calculate(workbook, checked=True)
-        engine.write_calculated(calc, target, source=workbook)
-    except package.WorkbookFileError as exc:
+        source = workbook
+        if assign:
+            source = target.with_name(f".{target.stem}.inputs{workbook.suffix}")
+            typed_inputs.set_inputs(workbook, source, typed_inputs.parse_assignments(assign))
+        try:
+            calc = engine.calculate(source, checked=True)
+            engine.write_calculated(calc, target, source=source)
+        finally:
+            if source != workbook:
+                source.unlink(missing_ok=True)
+    except (package.WorkbookFileError, typed_inputs.InputError) as exc:
         _stop(str(exc))
     report.print_summary(console, calc, target)
     if render is not None:

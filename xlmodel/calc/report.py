@@ -23,7 +23,7 @@ def print_summary(console: Console, calc: Calculation, written: Path) -> None:
     n_xl = sum(1 for f in calc.formulas.values() if calls_xlmodel(f))
     console.print(f"[bold]{escape(str(calc.path))}[/]: {len(calc.formulas)} formula cells computed, "
                   f"{n_xl} of them with xlmodel functions")
-    results = {n: calc.names[n] for n in calc.computed_names}
+    results = {n: calc.names[n] for n in calc.computed_names if not n.startswith("_")}  # "_name": a helper cell
     if results:
         table = Table("key result (defined name)", "value", title="Key results")
         for name, value in results.items():
