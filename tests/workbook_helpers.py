@@ -52,3 +52,18 @@ def operand_value(book: openpyxl.Workbook, values: dict, sheet: str, tok: Token 
             row.append(values.get((sheet, address), book[sheet][address].value))
         grid.append(row)
     return grid
+
+
+def range_values(calc, name: str) -> list:
+    """The computed values of a defined name's cells, row by row (None for a cell that holds no formula)."""
+    import zipfile
+
+    from xlmodel.calc.typed_inputs import _defined_names
+
+    with zipfile.ZipFile(calc.path) as zf:
+        refers = _defined_names(zf)[name.lower()].lstrip("=")
+    sheet, ref = refers.rsplit("!", 1)
+    sheet = sheet.strip("'").replace("''", "'")
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    return [calc.values.get((sheet, f"{get_column_letter(c)}{r}"))
+            for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]

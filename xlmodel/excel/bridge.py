@@ -8,7 +8,7 @@ import numpy as np
 
 from xlmodel.core import bridge
 from xlmodel.excel.args import Arg, shape_text, to_grid
-from xlmodel.excel.errors import ArgumentError, CellError
+from xlmodel.excel.errors import ArgumentError
 from xlmodel.excel.registry import ExcelFunction, register
 
 CATEGORY = "xlmodel bridge"
@@ -53,8 +53,7 @@ def _table(rows: list[bridge.Row]) -> np.ndarray:
     out = np.empty((len(rows), 3), dtype=object)
     for i, row in enumerate(rows):
         out[i, 0], out[i, 1] = row.key, row.label
-        out[i, 2] = CellError(f"{row.label} is undefined: revenue is 0", code="#DIV/0!") \
-            if math.isnan(row.value) else row.value
+        out[i, 2] = "" if math.isnan(row.value) else row.value  # a margin of no revenue: empty, as the label says
     return out
 
 

@@ -6,7 +6,6 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.core import bridge
-from xlmodel.data.embedded import company_quarters
 from xlmodel.template.layout import (
     COMPANY_ROWS,
     LOOKUP_COLUMNS,
@@ -17,7 +16,6 @@ from xlmodel.template.layout import (
     model_sheet,
 )
 
-TICKER = "CORZ"
 SEGMENTS = ["self_mining", "hosted_mining", "colocation"]
 KEYS = (
     [f"revenue.{s}" for s in SEGMENTS]
@@ -31,8 +29,6 @@ FIRST = 8  # first item row (0-based); the selectors sit above
 
 
 def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
-    quarters = company_quarters(TICKER)
-    prior, current = quarters[-2], quarters[-1]
     ws.set_column(0, 0, 34)
     ws.set_column(1, 2, 15)
     for key_col in (4, 7, 11):  # bridge, bridge, walk: key | label | value
@@ -41,11 +37,11 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
         ws.set_column(key_col + 2, key_col + 2, 15)
     ws.set_column(3, 3, 2)
     ws.set_column(10, 10, 2)
-    model_sheet(ws, styles, "Segment bridge: pick a ticker and two calendar quarters in Data_Company",
+    model_sheet(ws, styles, "Segment bridge: the model ticker's two latest quarters in Data_Company, or two you type",
                 "Items in xlmodel's vocabulary (USD; revenues and expenses positive, gains positive), looked up in "
                 "Data_Company, where each row names its filing or release. A blank is an item not in the data: "
                 "the check rows show what is left to itemise.")
-    _write_selectors(ws, wb, styles, prior.calendar_quarter, current.calendar_quarter)
+    _write_selectors(ws, wb, styles)
     last = _write_items(ws, wb, styles)
     keys = xl_range_abs(FIRST, 0, last, 0)
     for i, values_col in enumerate((1, 2)):
@@ -59,14 +55,31 @@ def write_bridge(ws, wb: Workbook, styles: Styles) -> None:
     _waterfall(ws, wb, styles, walk_col, "Net income walk of the items given, prior to current quarter (USD)")
 
 
-def _write_selectors(ws, wb: Workbook, styles: Styles, prior_quarter: str, current_quarter: str) -> None:
-    """Ticker and quarters the bridge reads, as named input cells."""
-    for r, (label, name, value) in enumerate((
-            ("Ticker", "bridge_ticker", TICKER),
-            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", prior_quarter),
-            ("Current quarter (calendar)", "bridge_current_quarter", current_quarter))):
+def _latest_quarter(before: str = "") -> str:
+    """The latest calendar quarter in which the model ticker reports revenue (before the quarter in cell ``before``, if
+    given): Data_Company is sorted by ticker, period end and key, so the last match is the latest."""
+    other = f"*(company_quarter<{before})" if before else ""
+    return (f'IFERROR(LOOKUP(2,1/((company_ticker=bridge_ticker)*(company_key="reported.revenue"){other}),'
+            'company_quarter),"")')
+
+
+def _write_selectors(ws, wb: Workbook, styles: Styles) -> None:
+    """Ticker and quarters the bridge reads: the latest two of the model ticker, unless typed in column C."""
+    ws.write_string(2, 2, "type a quarter to override", styles.note)
+    rows = (("Ticker", "bridge_ticker", "=model_ticker"),
+            ("Prior quarter (calendar, e.g. 2025-Q3)", "bridge_prior_quarter", "=" + _latest_quarter("$B$6")),
+            ("Current quarter (calendar)", "bridge_current_quarter", "=" + _latest_quarter()))
+    for r, (label, name, default) in enumerate(rows):
         ws.write_string(3 + r, 0, label, styles.label)
-        ws.write_string(3 + r, 1, value, styles.get("input", "text"))
+        if r == 0:
+            ws.write_formula(3, 1, default, styles.get("link", "text"))
+            ws.write_string(3, 3, "Inputs: the model ticker", styles.note)
+        else:
+            typed = xl_rowcol_to_cell(3 + r, 2)
+            ws.write_blank(3 + r, 2, None, styles.get("input", "text"))
+            ws.write_formula(3 + r, 3, default, styles.get("link", "text"))
+            ws.write_formula(3 + r, 1, f'=IF({typed}<>"",{typed},{xl_rowcol_to_cell(3 + r, 3)})',
+                             styles.get("formula", "text"))
         wb.define_name(name, f"='{ws.name}'!{xl_range_abs(3 + r, 1, 3 + r, 1)}")
     for name, col in LOOKUP_COLUMNS.items():
         wb.define_name(name, f"='Data_Company'!{xl_range_abs(1, col, COMPANY_ROWS, col)}")

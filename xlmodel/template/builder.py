@@ -16,13 +16,24 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.template import bridge, colocation, datasheets, mining, peers, scenarios, valuation
-from xlmodel.template.layout import Styles, header
+from xlmodel.template import (
+    bridge,
+    colocation,
+    companies,
+    coverage,
+    datasheets,
+    inputs,
+    mining,
+    peers,
+    scenarios,
+    valuation,
+)
+from xlmodel.template.layout import Styles
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-MODEL_SHEETS = ["Mining", "Colocation", "Bridge", "Peers", "Valuation", "Scenarios"]
+MODEL_SHEETS = ["Mining", "Colocation", "Bridge", "Peers", "Valuation", "Coverage", "Scenarios", "Companies"]
 SHEETS = ["README", "Inputs", *MODEL_SHEETS, CONF_SHEET, *datasheets.SHEET_NAMES]
 
 README_LINES = [
@@ -31,24 +42,32 @@ README_LINES = [
      "computed by xlmodel's tested Python functions.", "text"),
     ("", "text"),
     ("Sheets", "header"),
-    ("Inputs: every assumption in one place, with its unit and where the default comes from.", "text"),
+    ("Inputs: the ticker that drives the whole book (B5), the valuation date, what the company lacks (B8) and holds "
+     "stale (B9); its capital structure, share price and operations, each with its date, source and an override "
+     "cell; the book-wide assumptions; and its lease blocks with overrides. Overrides apply to the company in B6 only.",
+     "text"),
     ("Mining: hashprice, hashcost, expected BTC, power and cash cost per BTC, breakevens, a sensitivity "
-     "chart and a cost grid.", "text"),
-    ("Colocation: billable MW and revenue by quarter from the RFS schedule, revenue per MW against reported "
-     "quarters, and the peer contract table.", "text"),
-    ("Bridge: Core Scientific's two latest embedded quarters as items, each quarter's bridge from segment revenue "
-     "to net income and adjusted EBITDA, the walk between them and its waterfall chart; check rows compare with "
-     "reported figures.", "text"),
+     "chart and a cost grid, for the company's fleet.", "text"),
+    ("Colocation: the company's billable MW and revenue by quarter from its lease blocks against what it reported, "
+     "and every covered company's lease blocks side by side.", "text"),
+    ("Bridge: the company's two latest quarters in Data_Company (or two you type) as items, each quarter's bridge "
+     "from segment revenue to net income and adjusted EBITDA, the walk between them and its waterfall chart; check "
+     "rows compare with reported figures.", "text"),
     ("Peers: the eleven listed miners by calendar quarter (revenue by segment, HPC share, gross profit, SG&A, net "
-     "income, each row's source), then typed inputs per company and what xlmodel's functions make of them. Offline "
-     "it shows the sourced figures embedded for nine companies; Refresh fills the rest from SEC filings.", "text"),
-    ("Valuation: a sum of the parts for the ticker at its top (contracted leases by VAL_LEASE_NPV, the pipeline, "
-     "mining by VAL_MINING_NPV, bitcoin, net debt, diluted shares) down to value per share; what the market pays "
-     "per contracted MW beside JPMorgan's and CoreWeave's reference points; a discount-rate by BTC-price grid; the "
-     "covered companies' dilutive instruments and signed leases, each with its source.", "text"),
+     "income, each row's source), their operations, and what the market pays per contracted MW (from Coverage).",
+     "text"),
+    ("Valuation: the company's sum of the parts (contracted leases by VAL_LEASE_NPV, the pipeline, mining by "
+     "VAL_MINING_NPV, corporate costs by VAL_COST_NPV, bitcoin, net debt) down to value per share, diluted at the "
+     "share price and at the model's own value; what the market pays per contracted critical-IT MW beside "
+     "JPMorgan's and CoreWeave's reference points; a discount-rate by BTC-price grid; the dilutive instruments.",
+     "text"),
+    ("Coverage: all eleven companies valued the same way, one row each, and value per share against the share price "
+     "by upside.", "text"),
     ("Scenarios: percentiles, not points: a BTC price fan, the fleet's mining-margin fan and the probability of a "
      "negative margin by month (base and stress volatility, the 2028 halving in view), and colocation revenue "
      "under RFS slips against the plan.", "text"),
+    ("Companies: every covered company's sourced records (operations, lease blocks, pipeline sites, build capex), "
+     "each with its date and source, and the inputs in use by company.", "text"),
     ("Settings: provider URLs, the SEC User-Agent and the Stooq key Refresh uses (environment variables of the "
      "same name win).", "text"),
     ("Data_Network, Data_Prices, Data_Company, Data_Equities: what Refresh pulled (from the embedded, sourced "
@@ -83,7 +102,7 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     """Write the template workbook to ``out`` and return its path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook(str(out))
+    wb = Workbook(str(out), {"use_future_functions": True})
     wb.set_properties({
         "title": "xlmodel miner model",
         "author": "xlmodel",
@@ -93,20 +112,22 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     wb.set_calc_mode("auto")
     styles = Styles(wb)
     readme = wb.add_worksheet("README")
-    inputs = wb.add_worksheet("Inputs")
+    inputs_ws = wb.add_worksheet("Inputs")
     sheets = {name: wb.add_worksheet(name) for name in MODEL_SHEETS}
     _write_readme(readme, styles)
-    _write_inputs(inputs, wb, styles)
+    inputs.write_inputs(inputs_ws, wb, styles)
     mining.write_mining(sheets["Mining"], wb, styles)
     colocation.write_colocation(sheets["Colocation"], wb, styles)
     bridge.write_bridge(sheets["Bridge"], wb, styles)
     peers.write_peers(sheets["Peers"], wb, styles)
     valuation.write_valuation(sheets["Valuation"], wb, styles)
+    coverage.write_coverage(sheets["Coverage"], wb, styles)
     scenarios.write_scenarios(sheets["Scenarios"], wb, styles)
+    companies.write_companies(sheets["Companies"], wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
     datasheets.write_settings(wb.add_worksheet("Settings"), styles)
     datasheets.write_data_sheets(wb, styles)
-    sheets["Mining"].activate()
+    inputs_ws.activate()
     wb.close()
     return out
 
@@ -118,19 +139,6 @@ def _write_readme(ws, styles: Styles) -> None:
             styles.get(kind, "text") if kind in ("input", "link", "key") else styles.wrap
         )
         ws.write_string(r, 0, text, fmt)
-
-
-def _write_inputs(ws, wb: Workbook, styles: Styles) -> None:
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 2, 16)
-    ws.set_column(3, 5, 16)
-    ws.set_column(6, 6, 80)
-    ws.write_string(0, 0, "Inputs", styles.title)
-    ws.write_string(1, 0, "Blue cells are inputs. Each has a unit and a note on where its default comes from.",
-                    styles.note)
-    header(ws, styles, 2, ["input", "value", "unit", "source / note"])
-    row = mining.write_inputs(ws, wb, styles, 3)
-    colocation.write_inputs(ws, wb, styles, row + 1)
 
 
 def _write_conf(ws) -> None:

@@ -29,7 +29,8 @@ NUMBER_FORMATS = {
 
 COMPANY_ROWS = 5000  # Data_Company rows the lookups read
 LOOKUP_COLUMNS = {"company_ticker": 0, "company_quarter": 3, "company_period_end": 5, "company_key": 6,
-                  "company_value": 7, "company_form": 12, "company_url": 14}
+                  "company_value": 7, "company_form": 12, "company_url": 14, "company_lookup": 15}
+EQUITY_ROWS = "Data_Equities!$A$2:$A$100"  # the latest close of each ticker, one row each (column B: close, C: date)
 
 
 @dataclass
@@ -159,3 +160,13 @@ def company_line_source(ticker: str, key: str, missing: str) -> str:
     at = f"MATCH(1,(company_ticker={ticker})*(company_key={key}),0)"
     return (f'{{=IFERROR("as of "&INDEX(company_period_end,{at})&": "&INDEX(company_form,{at})&" "&'
             f'INDEX(company_url,{at}),"{missing}")}}')
+
+
+def latest_close(ticker: str) -> str:
+    """A ticker's latest close in Data_Equities (column B of its row), empty text when there is none."""
+    return f'IFERROR(1*INDEX(Data_Equities!$B$2:$B$100,MATCH({ticker},{EQUITY_ROWS},0)),"")'
+
+
+def latest_close_date(ticker: str) -> str:
+    """The date of that close (column C), as text."""
+    return f'IFERROR(INDEX(Data_Equities!$C$2:$C$100,MATCH({ticker},{EQUITY_ROWS},0))&"","")'

@@ -12,25 +12,18 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.data.capital import LINES as CAPITAL_LINES
 from xlmodel.data.embedded import company_quarters
 from xlmodel.data.segments import mapping
-from xlmodel.template.colocation import PEER_CONTRACTS
-from xlmodel.template.layout import Styles, company_line, company_value, header, model_sheet
-from xlmodel.template.valuation import converted_principal, diluted_shares, latest_close, latest_close_date
+from xlmodel.template.layout import Styles, company_value, header, model_sheet
 
 PEERS = [  # ticker, name as the companies style themselves; the order analysts list them in
     ("CORZ", "Core Scientific"), ("IREN", "IREN"), ("CIFR", "Cipher Mining"), ("WULF", "TeraWulf"),
     ("HUT", "Hut 8"), ("RIOT", "Riot Platforms"), ("MARA", "MARA Holdings"), ("CLSK", "CleanSpark"),
     ("BITF", "Bitfarms"), ("APLD", "Applied Digital"), ("HIVE", "HIVE Digital Technologies"),
 ]
-OPERATOR_TICKER = {"Core Scientific": "CORZ", "Applied Digital": "APLD", "TeraWulf": "WULF",
-                   "Cipher Mining": "CIFR", "Hut 8": "HUT"}
 QUARTERS_SHOWN = 4
 TABLE_FIRST = 6  # header row of the reported table (0-based)
 NOT_YET = "refresh to fill"
-# a reported row, not a capital-structure line (spelled out: formualizer 0.13 does not lift LEFT over an array)
-NOT_CAPITAL = "*".join(f'(company_key<>"{key}")' for key in CAPITAL_LINES)
 NOT_COVERED = "not in SEC refresh (40-F/6-K): type its quarters into Data_Company"
 
 # (header, number format, what the cell holds): the reported table's columns after ticker, company, quarter
@@ -47,29 +40,29 @@ REPORTED = [
     ("net income (USD)", "usd", "reported.net_income"),
     ("filing", "text", "url"),
 ]
-INPUTS = [  # (header, number format, unit)
-    ("BTC mined in the quarter", "num0", "BTC"),
-    ("fleet hashrate", "num", "EH/s"),
-    ("fleet efficiency", "num", "J/TH"),
-    ("contracted critical IT", "num0", "MW"),
-    ("total contract value", "usd", "USD"),
-    ("term", "num0", "years"),
+INPUTS = [  # (header, number format, the Companies sheet's column of inputs in use)
+    ("BTC mined, latest period (BTC)", "num0", "cmp_btc_mined_reported"),
+    ("period start", "date", "cmp_btc_period_start"),
+    ("period end", "date", "cmp_btc_period_end"),
+    ("fleet hashrate (EH/s)", "num", "cmp_fleet_hashrate_ehs"),
+    ("fleet efficiency (J/TH)", "num", "cmp_efficiency_j_per_th"),
+    ("contracted critical IT (MW)", "num0", "cmp_contracted_mw"),
 ]
 DERIVED = [
-    ("self-mining cost of revenue (USD)", "usd"),
-    ("colocation revenue (USD)", "usd"),
+    ("calendar quarter of the BTC mined", "text"),
+    ("self-mining cost of revenue in it (USD)", "usd"),
     ("cash cost per BTC (USD per BTC)", "usd"),
+    ("colocation revenue, quarter above (USD)", "usd"),
     ("colocation revenue per contracted MW (USD per MW-year)", "usd"),
-    ("contract value per MW-year (USD per MW-year)", "usd"),
 ]
-MARKET = [  # (header, number format): what the market pays, from Data_Equities, Data_Company and the Valuation sheet
-    ("share price (USD/share)", "usd2"),
-    ("price date", "text"),
-    ("basic shares", "num0"),
-    ("diluted shares (VAL_DILUTED_SHARES)", "num0"),
-    ("net debt (USD)", "usd"),
-    ("signed critical-IT MW (Valuation's lease table)", "num0"),
-    ("EV per signed IT MW, bitcoin held taken out (USD per MW)", "usd"),
+MARKET = [  # (header, number format, the Coverage sheet's column): what the market pays, valued as Coverage does
+    ("share price (USD/share)", "usd2", "cov_share_price"),
+    ("price date", "date", "cov_price_date"),
+    ("basic shares", "num0", "cov_basic_shares"),
+    ("diluted shares at the price", "num0", "cov_diluted_shares"),
+    ("net debt (USD)", "usd", "cov_net_debt"),
+    ("contracted critical-IT MW", "num0", "cov_contracted_mw"),
+    ("EV per contracted IT MW, other parts out (USD per MW)", "usd", "cov_ev_per_mw"),
 ]
 
 
@@ -105,10 +98,9 @@ def _cell(key: str, r: int, missing: str = NOT_YET) -> str:
         return f'=IF(COUNTIFS({segments},"cost_of_revenue.*")=0,"",{revenue}-{cost})'
     if key == "margin":
         return f'=IF(OR({col["gross_profit"]}{r}="",{revenue}=0),"",{col["gross_profit"]}{r}/{revenue})'
-    if key == "url":  # a one-cell array formula: MATCH over a product of conditions in every Excel
-        rows = f"(company_ticker={t})*(company_quarter={q})*{NOT_CAPITAL}"
-        return (f'{{=IFERROR(INDEX(company_url,MATCH(1,{rows}*(company_key="reported.revenue"),0)),'
-                f'IFERROR(INDEX(company_url,MATCH(1,{rows},0)),"{missing}"))}}')
+    if key == "url":  # one key column: the revenue line's filing, else any line of the quarter (not a capital line)
+        return (f'=IFERROR(INDEX(company_url,MATCH({t}&"|"&{q}&"|reported.revenue",company_lookup,0)),'
+                f'IFERROR(INDEX(company_url,MATCH({t}&"|"&{q}&"|*",company_lookup,0)),"{missing}"))')
     return "=" + company_value(t, q, f'"{key}"')
 
 
@@ -136,78 +128,42 @@ def _write_reported(ws, wb: Workbook, styles: Styles, quarters: list[str]) -> in
     return last
 
 
-def _contracts() -> dict[str, tuple]:
-    """The IT-basis contracts on Inputs by operator ticker (gross-MW deals are not comparable)."""
-    return {OPERATOR_TICKER[op]: (mw, years, value, source)
-            for op, _, mw, basis, years, value, source in PEER_CONTRACTS if basis == "IT"}
-
-
 def _write_inputs(ws, wb: Workbook, styles: Styles, r: int) -> None:
-    ws.write_string(r - 1, 0, "Inputs per company for the quarter above (typed, with a source), and what "
-                    "xlmodel's functions make of them", styles.header)
-    titles = ["ticker"] + [f"{h} ({u})" for h, _, u in INPUTS] + ["source"] + [h for h, _ in DERIVED]
+    ws.write_string(r - 1, 0, "Operations per company (Companies sheet: sourced, with its date), and what xlmodel's "
+                    "functions make of them", styles.header)
+    titles = ["ticker"] + [h for h, _, _ in INPUTS] + [h for h, _ in DERIVED]
     header(ws, styles, r, titles)
-    contracts = _contracts()
-    source_col = 1 + len(INPUTS)
     for i, (ticker, _) in enumerate(PEERS):
         row, n = r + 1 + i, r + 2 + i
         ws.write_string(row, 0, ticker, styles.label)
-        mw, years, value, source = contracts.get(ticker, (None, None, None, ""))
-        typed = [None, None, None, mw, value, years]
-        for c, ((_, number, _), v) in enumerate(zip(INPUTS, typed), start=1):
-            if v is None:
-                ws.write_blank(row, c, None, styles.get("input", number))
-            else:
-                ws.write_number(row, c, v, styles.get("input", number))
-        ws.write_string(row, source_col, source or "type BTC mined, fleet and contracts from the company's "
-                        "releases, with the URL", styles.get("input", "text"))
-        b, e, f, g = (f"{chr(ord('B') + k)}{n}" for k in (0, 3, 4, 5))
-        cost, colo = (chr(ord("A") + source_col + k) + str(n) for k in (1, 2))
-        formulas = [
-            "=" + company_value(f"$A{n}", "peers_quarter", '"cost_of_revenue.self_mining"'),
+        for c, (_, number, name) in enumerate(INPUTS, start=1):
+            ws.write_formula(row, c, f'=IFERROR(INDEX({name},MATCH($A{n},cmp_ticker,0)),"")', styles.get("link", number))
+        btc, start, end, mw = f"B{n}", f"C{n}", f"D{n}", f"G{n}"
+        quarter, cost, colo = (chr(ord("A") + 1 + len(INPUTS) + k) + str(n) for k in (0, 1, 3))
+        formulas = [  # a cost per BTC needs the cost and the BTC of the same calendar quarter
+            f'=IF(OR({start}="",{end}=""),"",IF({end}-{start}<88,"",YEAR({end})&"-Q"&ROUNDUP(MONTH({end})/3,0)))',
+            f'=IF({quarter}="","",' + company_value(f"$A{n}", quarter, '"cost_of_revenue.self_mining"') + ")",
+            f'=IF(OR({btc}="",{cost}="",N({btc})=0),"",BTC_CASH_COST_PER_BTC({btc},{cost}))',
             "=" + company_value(f"$A{n}", "peers_quarter", '"revenue.colocation"'),
-            f'=IF(OR({b}="",{cost}=""),"",BTC_CASH_COST_PER_BTC({b},{cost}))',
-            f'=IF(OR({e}="",{colo}=""),"",COLO_REVENUE_PER_MW({colo},{e},4))',
-            f'=IF(OR({e}="",{f}="",{g}=""),"",COLO_CONTRACT_REVENUE_PER_MW({f},{g},{e}))',
+            f'=IF(OR(N({mw})=0,{colo}=""),"",COLO_REVENUE_PER_MW({colo},{mw},4))',
         ]
         for k, (formula, (_, number)) in enumerate(zip(formulas, DERIVED)):
-            ws.write_formula(row, source_col + 1 + k, formula, styles.get("link" if k < 2 else "formula", number))
-    _write_market(ws, styles, r, source_col + 1 + len(DERIVED))
+            ws.write_formula(row, 1 + len(INPUTS) + k, formula, styles.get("link" if k in (1, 3) else "formula",
+                                                                            number))
+    _write_market(ws, styles, r, 1 + len(INPUTS) + len(DERIVED))
     ws.write_string(r + 2 + len(PEERS), 0, "Cash cost per BTC here is self-mining cost of revenue (ex-D&A) per BTC "
-                    "mined, TheMinerMag's measure; the Mining sheet builds other measures from cost lines. The market "
-                    "columns use each company's latest close, capital lines and instruments, each of its own date "
-                    "(Data_Equities, Data_Company, the Valuation sheet's tables): blank where one is missing.",
-                    styles.note)
+                    "mined in the same calendar quarter, TheMinerMag's measure; the Mining sheet builds other measures. "
+                    "Colocation revenue per MW divides the quarter's revenue, annualised, by every contracted MW, "
+                    "delivered or not. The market columns are the Coverage sheet's: each company's latest close, "
+                    "capital lines and instruments, each of its own date; blank where one is missing.", styles.note)
 
 
 def _write_market(ws, styles: Styles, r: int, first_col: int) -> None:
-    """Share price, diluted shares, net debt, signed IT MW and what the market pays per MW, per company."""
-    for c, (title, _) in enumerate(MARKET):
+    """Share price, diluted shares, net debt, contracted IT MW and what the market pays per MW, from Coverage."""
+    for c, (title, _, _) in enumerate(MARKET):
         ws.write_string(r, first_col + c, title, styles.header)
     for i in range(len(PEERS)):
         row, n = r + 1 + i, r + 2 + i
-        cells = [f"{chr(ord('A') + first_col + k)}{n}" for k in range(len(MARKET))]
-        for k, (formula, (_, number)) in enumerate(zip(_market_formulas(f"$A{n}", cells), MARKET)):
+        for k, (_, number, name) in enumerate(MARKET):
             fmt = styles.get("key" if k == len(MARKET) - 1 else "link", number)
-            if formula.startswith("{"):
-                ws.write_array_formula(row, first_col + k, row, first_col + k, formula, fmt)
-            else:
-                ws.write_formula(row, first_col + k, formula, fmt)
-
-
-def _market_formulas(t: str, cells: list[str]) -> list[str]:
-    """The MARKET columns' formulas for the company in cell ``t``, the columns' own cells in ``cells``."""
-    price, _, basic, diluted, net_debt, mw, _ = cells
-    debt, cash = company_line(t, '"capital.debt"'), company_line(t, '"capital.cash"')
-    signed = f'SUMIFS(contract_mw,contract_ticker,{t},contract_basis,"IT")'
-    btc = company_line(t, '"capital.btc_held"')
-    return [
-        "=" + latest_close(t),
-        "=" + latest_close_date(t),
-        "=" + company_line(t, '"capital.shares_outstanding"'),
-        f'{{=IF(OR({price}="",{basic}=""),"",{diluted_shares(t, basic, price)})}}',
-        f'{{=IF(OR({price}="",{debt}="",{cash}=""),"",{debt}-{cash}-{converted_principal(t, price)})}}',
-        f'=IF({signed}=0,"",{signed})',
-        (f'=IF(OR({diluted}="",{net_debt}="",{mw}=""),"",'
-         f"VAL_IMPLIED_USD_PER_MW({price},{diluted},{net_debt},N({btc})*btc_price_usd,{mw}))"),
-    ]
+            ws.write_formula(row, first_col + k, f'=IFERROR(INDEX({name},MATCH($A{n},cov_ticker,0)),"")', fmt)

@@ -75,9 +75,10 @@ def write_scenarios(ws, wb: Workbook, styles: Styles) -> None:
 
 
 def _margin(volatility: str) -> str:
-    return (f"=SCN_MINING_MARGIN(btc_price_usd,{volatility},network_hashrate_ehs,scn_network_growth,"
-            "efficiency_j_per_th,power_usd_per_mwh,scn_months,scn_paths,scn_seed,fees_btc_per_block,block_height,"
-            "scn_hashrate_volatility,scn_correlation)")
+    """The fleet's margin fan: empty while the company's efficiency or power price is missing (Inputs says which)."""
+    return (f'=IF(OR(efficiency_j_per_th="",power_usd_per_mwh=""),"",SCN_MINING_MARGIN(btc_price_usd,{volatility},'
+            "network_hashrate_ehs,scn_network_growth,efficiency_j_per_th,power_usd_per_mwh,scn_months,scn_paths,"
+            "scn_seed,fees_btc_per_block,block_height,scn_hashrate_volatility,scn_correlation))")
 
 
 def _table(ws, wb: Workbook, styles: Styles, r: int, c: int, title: str, first: str, columns: list[str],
@@ -139,20 +140,22 @@ def _undelivered(months: str) -> str:
 
 def _write_colocation(ws, wb: Workbook, styles: Styles, r: int) -> None:
     """Revenue of each Colocation-sheet quarter under RFS slips, beside the plan (no slip)."""
-    ws.write_string(r, 0, "Colocation revenue under RFS slips (USD): the Inputs schedule, the Colocation sheet's "
-                    "quarters", styles.header)
+    ws.write_string(r, 0, "Colocation revenue under RFS slips (USD): the company's lease blocks on Inputs, the "
+                    "Colocation sheet's quarters", styles.header)
     titles = ["quarter", "plan (no slip)", *PERCENTILES, "P50 - plan"]
     for k, text in enumerate(titles):
         ws.write_string(r + 1, k, text, styles.header)
     first, last = r + 2, r + 1 + len(QUARTERS)
     ws.write_array_formula(first, 0, last, 0, "{=colo_quarter_labels}", styles.get("link", "text"))
     ws.write_array_formula(first, 1, last, 1, "{=colo_revenue_by_quarter}", styles.get("link", "usd"))
-    ws.write_array_formula(first, 2, last, 6, "{=SCN_COLO_REVENUE(colo_rfs_dates,colo_mw_blocks,colo_usd_per_kw_month,"
-                           f"colo_quarter_starts,colo_quarter_ends,{_undelivered('scn_slip_mean')},scn_paths,"
-                           f"scn_seed,{_undelivered('scn_slip_sd')},,colo_annual_escalator)}}",
-                           styles.get("formula", "usd"))
+    ws.write_array_formula(first, 2, last, 6, '{=IF(val_leases_missing<>"","",IF(COUNT(colo_rfs_dates)=0,0,'
+                           "SCN_COLO_REVENUE(colo_rfs_dates,"
+                           f"colo_mw_blocks,colo_rate_blocks,colo_quarter_starts,colo_quarter_ends,"
+                           f"{_undelivered('scn_slip_mean')},scn_paths,scn_seed,{_undelivered('scn_slip_sd')},,"
+                           "colo_escalator_blocks)))}", styles.get("formula", "usd"))
     plan, median = xl_range_abs(first, 1, last, 1), xl_range_abs(first, 4, last, 4)
-    ws.write_array_formula(first, 7, last, 7, f"{{={median}-{plan}}}", styles.get("formula", "usd"))
+    ws.write_array_formula(first, 7, last, 7, f'{{=IF(({median}<>"")*({plan}<>""),{median}-{plan},"")}}',
+                           styles.get("formula", "usd"))
     wb.define_name("scn_colo_revenue", f"='{ws.name}'!{xl_range_abs(first, 2, last, 6)}")
     wb.define_name("scn_colo_plan", f"='{ws.name}'!{plan}")
     chart = wb.add_chart({"type": "line"})
