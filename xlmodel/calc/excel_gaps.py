@@ -43,7 +43,7 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import bonds, conditional, coupons, database, lookups
+from xlmodel.calc import bases, bonds, conditional, coupons, database, lookups
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter
 from xlmodel.calc.number_format import text
@@ -97,10 +97,12 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
     for name in coupons.SCHEDULE:
         wb.register_function(name, getattr(coupons, name.lower()), min_args=3, max_args=4)
+    wb.register_function("ACCRINT", coupons.accrint, min_args=6, max_args=8, allow_override_builtin=True)
     for name in coupons.DURATIONS:
         wb.register_function(name, getattr(coupons, name.lower()), min_args=5, max_args=6)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
     lookups.register(wb)
+    bases.register(wb)
     conditional.register(wb)
     database.register(wb)
 
