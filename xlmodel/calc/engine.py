@@ -158,7 +158,7 @@ def _first_line(exc: Exception) -> str:
 def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     gaps.register_functions(wb)
     notes = gaps.add_tables(wb, book_scan.tables)
-    gaps.restore_literal_errors(wb, book_scan.literal_errors)
+    gaps.restore_literal_errors(wb, book_scan.literal_errors, book_scan.arrays)
     for sheet, address in book_scan.empty_formulas:  # the engine stages them as formulas it cannot parse
         wb.set_value(sheet, *split_address(address), None)
     names = gaps.xlmodel_names()
@@ -196,13 +196,14 @@ def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
     empty = gaps.EMPTY_ARGUMENT.search(book) is not None  # "\n=" between two formulas never matches it
     tables = bool(book_scan.tables)
     legacy = implicit.may_intersect(book)
-    if not (words or empty or legacy or "#" in book or (tables and "[" in book)):
+    prefixed = gaps.PREFIXED.search(book) is not None
+    if not (words or empty or legacy or prefixed or "#" in book or (tables and "[" in book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
         if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
             return True
-        if legacy and implicit.may_intersect(text):
+        if (legacy and implicit.may_intersect(text)) or (prefixed and gaps.PREFIXED.search(text)):
             return True
         if words:
             text = text.upper()
@@ -220,6 +221,8 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
     edited = text
     if book_scan.tables and "[" in text:
         edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
+    if "_" in edited:
+        edited = gaps.unprefixed(edited)
     if gaps.needs_filling(edited):
         edited = gaps.fill_omitted_arguments(edited, names)
     if rewrites.needs_rewriting(edited):
