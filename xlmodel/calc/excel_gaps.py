@@ -43,7 +43,7 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import bases, bonds, conditional, coupons, database, lookups, matrices, rounding
+from xlmodel.calc import bases, bonds, conditional, coupons, database, lookups, matrices, rounding, text_splits
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter, range_boundaries
 from xlmodel.calc.number_format import text
@@ -105,6 +105,7 @@ def register_functions(wb: fz.Workbook) -> None:
     bases.register(wb)
     matrices.register(wb)
     rounding.register(wb)
+    text_splits.register(wb)
     conditional.register(wb)
     database.register(wb)
 
@@ -219,7 +220,8 @@ def calls_xlmodel(formula: str) -> bool:
 
 # Functions saved with Excel's "_xlfn." prefix that xlmodel registers over the engine's own: the engine
 # sends a prefixed call to its built-in (formualizer 0.13), so the prefix is taken off.
-OVERRIDDEN_NEW = ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE", "ISO.CEILING")
+OVERRIDDEN_NEW = ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE", "ISO.CEILING", "TEXTBEFORE",
+                  "TEXTAFTER")
 PREFIXED = re.compile(r"_xlfn\.(?=(?:%s)\s*\()" % "|".join(re.escape(n) for n in OVERRIDDEN_NEW), re.IGNORECASE)
 
 
