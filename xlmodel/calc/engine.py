@@ -132,10 +132,10 @@ def _engine_step(path: Path, what: str):
         raise WorkbookFileError(f"{path}: {what} ({_first_line(exc)})") from None
 
 
-def _evaluate(wb: fz.Workbook, path: Path, book_scan: Scan) -> set[tuple[str, str]]:
+def _evaluate(wb: fz.Workbook, path: Path, book_scan: Scan | None = None) -> set[tuple[str, str]]:
     """Evaluate every formula; returns the cells the engine could not order (none, mostly: settle.py)."""
     with _engine_step(path, "the formula engine stopped"):
-        return settle.evaluate(wb, book_scan.formulas)
+        return settle.evaluate(wb, book_scan.formulas if book_scan else ())
 
 
 def _load(path: Path, book_scan: Scan) -> fz.Workbook:
@@ -175,7 +175,13 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     if given or any(not a.dynamic for a in book_scan.arrays):
         gaps.build_graph(wb, book_scan)  # only a book with edits pays for it
     for (sheet, address), edited in given.items():
-        wb.set_formula(sheet, *split_address(address), edited)
+        try:
+            wb.set_formula(sheet, *split_address(address), edited)
+        except RuntimeError:  # "@OFFSET(H19,...)" in H19: the engine calls the intersected own cell a self-reference
+            text = _scanned_formula(book_scan, sheet, address)
+            plain = _edited(text, sheet, address, book_scan, names)
+            if plain != text:
+                wb.set_formula(sheet, *split_address(address), plain)
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
 
