@@ -76,7 +76,12 @@ def _stored_cells(path: Path) -> dict:
     return out
 
 
-@pytest.mark.parametrize("book", BOOKS, ids=lambda p: p.name)
+# tamc_utf8-strings holds CHAR(1)..CHAR(31): writing control characters is issue 30's (xlsxpatch), not yet merged here
+WRITABLE = [pytest.param(p, marks=pytest.mark.xfail(strict=True, raises=ValueError, reason="control characters: issue 30"))
+            if p.name == "tamc_utf8-strings.xlsx" else p for p in BOOKS]
+
+
+@pytest.mark.parametrize("book", WRITABLE, ids=lambda p: p.name)
 def test_values_stored_as_text_are_what_the_tree_stores(book, tmp_path, monkeypatch):
     calc = engine.calculate(book)
     engine.write_calculated(calc, tmp_path / "text.xlsx")

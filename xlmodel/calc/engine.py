@@ -22,8 +22,9 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import address_reads, checked_routes, database, lookups, xlsxpatch
+from xlmodel.calc import address_reads, checked_routes, database, lookups, settle, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
+from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, positions, scan, split_address
@@ -102,18 +103,21 @@ def _calculate(path: Path) -> Calculation:
     wb.set_temporal_egress("serial")
     calc = Calculation(path=path)
     calc.notes = _prepare(wb, book_scan)
-    _evaluate(wb, path)
+    unsettled = _evaluate(wb, path, book_scan)
     if checked_routes.route_untrusted(wb, book_scan):
-        _evaluate(wb, path)
+        unsettled = _evaluate(wb, path, book_scan)
     if _unlink_address_reads(wb, book_scan):
-        _evaluate(wb, path)
+        unsettled = _evaluate(wb, path, book_scan)
     if _intersect_legacy(wb, book_scan):
-        _evaluate(wb, path)
+        unsettled = _evaluate(wb, path, book_scan)
     for table in book_scan.data_tables:
         for address in gaps.compute_data_table(wb, table):
             book_scan.formulas.setdefault((table.sheet, address), f"=TABLE({table.row_input},{table.col_input})")
-        _evaluate(wb, path)
+        unsettled = _evaluate(wb, path, book_scan)
     _collect(wb, book_scan, calc)
+    for key in sorted(unsettled & calc.values.keys()):
+        calc.values[key] = ErrorValue("#N/IMPL!")
+        calc.issues.append(CellIssue(key[0], key[1], calc.formulas[key], settle.REASON))
     return calc
 
 
@@ -128,9 +132,10 @@ def _engine_step(path: Path, what: str):
         raise WorkbookFileError(f"{path}: {what} ({_first_line(exc)})") from None
 
 
-def _evaluate(wb: fz.Workbook, path: Path) -> None:
+def _evaluate(wb: fz.Workbook, path: Path, book_scan: Scan | None = None) -> set[tuple[str, str]]:
+    """Evaluate every formula; returns the cells the engine could not order (none, mostly: settle.py)."""
     with _engine_step(path, "the formula engine stopped"):
-        wb.evaluate_all()
+        return settle.evaluate(wb, book_scan.formulas if book_scan else ())
 
 
 def _load(path: Path, book_scan: Scan) -> fz.Workbook:
@@ -153,21 +158,30 @@ def _first_line(exc: Exception) -> str:
 def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     gaps.register_functions(wb)
     notes = gaps.add_tables(wb, book_scan.tables)
-    gaps.restore_literal_errors(wb, book_scan.literal_errors)
+    gaps.restore_literal_errors(wb, book_scan.literal_errors, book_scan.arrays)
+    for sheet, address in book_scan.empty_formulas:  # the engine stages them as formulas it cannot parse
+        wb.set_value(sheet, *split_address(address), None)
     names = gaps.xlmodel_names()
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
     may_edit = _edit_test(book_scan)
+    anchors = {(a.sheet, a.anchor) for a in book_scan.arrays}
     for (sheet, address), text in book_scan.formulas.items() if may_edit else ():
         if not may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1]):
             continue  # nothing to edit (a cell sharing a master's formula: judged by the master's text)
         text = text or _scanned_formula(book_scan, sheet, address)
-        edited = _edited(text, sheet, address, book_scan, names)
+        edited = _edited(text, sheet, address, book_scan, names, legacy=(sheet, address) not in anchors)
         if edited != text:
             given[(sheet, address)] = edited
     if given or any(not a.dynamic for a in book_scan.arrays):
         gaps.build_graph(wb, book_scan)  # only a book with edits pays for it
     for (sheet, address), edited in given.items():
-        wb.set_formula(sheet, *split_address(address), edited)
+        try:
+            wb.set_formula(sheet, *split_address(address), edited)
+        except RuntimeError:  # "@OFFSET(H19,...)" in H19: the engine calls the intersected own cell a self-reference
+            text = _scanned_formula(book_scan, sheet, address)
+            plain = _edited(text, sheet, address, book_scan, names)
+            if plain != text:
+                wb.set_formula(sheet, *split_address(address), plain)
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
 
@@ -187,11 +201,15 @@ def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
     words = [w for w in EDIT_WORDS if w in upper]
     empty = gaps.EMPTY_ARGUMENT.search(book) is not None  # "\n=" between two formulas never matches it
     tables = bool(book_scan.tables)
-    if not (words or empty or "#" in book or (tables and "[" in book)):
+    legacy = implicit.may_intersect(book)
+    prefixed = gaps.PREFIXED.search(book) is not None
+    if not (words or empty or legacy or prefixed or "#" in book or (tables and "[" in book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
         if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
+            return True
+        if (legacy and implicit.may_intersect(text)) or (prefixed and gaps.PREFIXED.search(text)):
             return True
         if words:
             text = text.upper()
@@ -201,11 +219,16 @@ def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
     return may_edit
 
 
-def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str]) -> str:
-    """The formula as handed to the engine: what Excel means where the engine reads it otherwise."""
+def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str], legacy: bool = False) -> str:
+    """The formula as handed to the engine: what Excel means where the engine reads it otherwise.
+
+    ``legacy``: the formula was saved as a plain one (no array formula), so Excel intersects its ranges.
+    """
     edited = text
     if book_scan.tables and "[" in text:
         edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
+    if "_" in edited:
+        edited = gaps.unprefixed(edited)
     if gaps.needs_filling(edited):
         edited = gaps.fill_omitted_arguments(edited, names)
     if rewrites.needs_rewriting(edited):
@@ -214,6 +237,8 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
         edited = database.with_computed_criteria(edited, sheet, lambda s, a: _scanned_formula(book_scan, s, a))
     if lookups.mentions_lookup(edited):
         edited = lookups.route(edited)
+    if legacy and implicit.may_intersect(edited):
+        edited = implicit.intersect(edited)
     return edited
 
 

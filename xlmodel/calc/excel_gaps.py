@@ -43,9 +43,9 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import bonds, conditional, coupons, database, lookups
+from xlmodel.calc import bases, bonds, conditional, coupons, database, lookups, matrices, rounding, text_splits
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
-from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter
+from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter, range_boundaries
 from xlmodel.calc.number_format import text
 from xlmodel.calc.package import ArrayFormula, DataTable, Scan, split_address
 from xlmodel.excel import CellError, call, functions, get
@@ -97,10 +97,15 @@ def register_functions(wb: fz.Workbook) -> None:
     wb.register_function("YIELD", bonds.yield_, min_args=6, max_args=7, allow_override_builtin=True)
     for name in coupons.SCHEDULE:
         wb.register_function(name, getattr(coupons, name.lower()), min_args=3, max_args=4)
+    wb.register_function("ACCRINT", coupons.accrint, min_args=6, max_args=8, allow_override_builtin=True)
     for name in coupons.DURATIONS:
         wb.register_function(name, getattr(coupons, name.lower()), min_args=5, max_args=6)
     wb.register_function("TEXT", text, min_args=2, max_args=2, allow_override_builtin=True)
     lookups.register(wb)
+    bases.register(wb)
+    matrices.register(wb)
+    rounding.register(wb)
+    text_splits.register(wb)
     conditional.register(wb)
     database.register(wb)
 
@@ -213,6 +218,18 @@ def calls_xlmodel(formula: str) -> bool:
     return any(name in names for name in CALLED.findall(upper))
 
 
+# Functions saved with Excel's "_xlfn." prefix that xlmodel registers over the engine's own: the engine
+# sends a prefixed call to its built-in (formualizer 0.13), so the prefix is taken off.
+OVERRIDDEN_NEW = ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE", "ISO.CEILING", "TEXTBEFORE",
+                  "TEXTAFTER")
+PREFIXED = re.compile(r"_xlfn\.(?=(?:%s)\s*\()" % "|".join(re.escape(n) for n in OVERRIDDEN_NEW), re.IGNORECASE)
+
+
+def unprefixed(formula: str) -> str:
+    """``_xlfn.CEILING.MATH(...)`` as ``CEILING.MATH(...)``, so that xlmodel's function answers it."""
+    return PREFIXED.sub("", formula)
+
+
 EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing
 
 
@@ -300,11 +317,18 @@ def intersect_legacy(formula: str) -> str:
 # --- what the loader leaves out ---------------------------------------------------------------------
 
 
-def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str]) -> None:
+def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str],
+                           arrays: Iterable[ArrayFormula] = ()) -> None:
+    """Put back the error values typed into cells, but not those Excel saved inside an array formula's range.
+
+    An array formula's ``#N/A`` beyond its result is saved as a literal error in the cell
+    (tests/oracle/poi_MatrixFormulaEvalTestData.xlsx, J62); restored, it would block the result.
+    """
+    areas = [(arr.sheet, range_boundaries(arr.ref)) for arr in arrays]
     for (sheet, address), code in errors.items():
         kind = KIND_OF_CODE.get(code)
-        if kind:
-            row, col = split_address(address)
+        row, col = split_address(address)
+        if kind and not any(s == sheet and c1 <= col <= c2 and r1 <= row <= r2 for s, (c1, r1, c2, r2) in areas):
             wb.set_value(sheet, row, col, fz.LiteralValue.error(kind, None))
 
 

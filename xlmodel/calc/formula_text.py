@@ -89,6 +89,11 @@ def _openpyxl_shaped(tokenized: Any) -> list[FormulaToken]:
                 i -= 1
                 continue
             if (before.type, before.subtype) == (Token.FUNC, Token.CLOSE) and \
+                    (nxt.type, nxt.subtype) == (Token.FUNC, Token.OPEN):  # ...):OFFSET( opens a call ":OFFSET("
+                nxt.value = ":" + nxt.value
+                del out[i]
+                continue
+            if (before.type, before.subtype) == (Token.FUNC, Token.CLOSE) and \
                     (nxt.type, nxt.subtype) == (Token.OPERAND, Token.RANGE):  # ...):A3 ends with an operand ":A3"
                 nxt.value = ":" + nxt.value
                 del out[i]

@@ -128,6 +128,7 @@ class Scan:
     arrays: list[ArrayFormula] = field(default_factory=list)
     data_tables: list[DataTable] = field(default_factory=list)
     literal_errors: dict[tuple[str, str], str] = field(default_factory=dict)
+    empty_formulas: list[tuple[str, str]] = field(default_factory=list)  # <f/> with no text, shared by none
     tables: list[dict] = field(default_factory=list)
     iterate: bool = False
     iterate_count: int = 100
@@ -141,6 +142,7 @@ class Scan:
         self.arrays.extend(other.arrays)
         self.data_tables.extend(other.data_tables)
         self.literal_errors.update(other.literal_errors)
+        self.empty_formulas.extend(other.empty_formulas)
 
 
 def scan(path: Path) -> Scan:
@@ -267,6 +269,9 @@ def _formula(sheet: str, address: str | None, c, f, text: str | None, out: Scan)
     if kind == "dataTable":
         out.data_tables.append(DataTable(sheet, f.get("ref"), f.get("r1"), f.get("r2"),
                                          f.get("dt2D") == "1", f.get("dtr") == "1"))
+        return
+    if not text and kind not in ("shared", "array"):  # Excel for Mac writes <f ca="1"/> in an array's cells
+        out.empty_formulas.append((sheet, address))
         return
     out.formulas[(sheet, address)] = "=" + text if text else ""
     if kind == "shared":
