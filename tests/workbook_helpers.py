@@ -9,9 +9,34 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 
+def unguarded(formula: str) -> str:
+    """The call inside ``IF(<test>,"",<call>)`` guards (the template empties a result whose input is missing)."""
+    if not formula.startswith(("=", "{=")):
+        return formula
+    text = formula.lstrip("{=").rstrip("}")
+    while text.upper().startswith("IF("):
+        tokens = [t for t in Tokenizer("=" + text).items if t.type != Token.WSPACE]
+        args, depth, current = [], 0, []
+        for tok in tokens[1:-1]:
+            if tok.type == Token.FUNC or (tok.type == Token.PAREN and tok.subtype == Token.OPEN):
+                depth += tok.subtype == Token.OPEN
+            if depth == 0 and tok.type == Token.SEP and tok.subtype == Token.ARG:
+                args.append(current)
+                current = []
+                continue
+            if tok.subtype == Token.CLOSE:
+                depth -= 1
+            current.append(tok)
+        args.append(current)
+        if len(args) != 3 or [t.value for t in args[1]] != ['""']:
+            break
+        text = "".join(t.value for t in args[2])
+    return "=" + text
+
+
 def top_level_call(formula: str) -> tuple[str, list[Token]] | None:
-    """``(NAME, [operand per argument])`` when the formula is one call on plain operands."""
-    tokens = [t for t in Tokenizer(formula.lstrip("{").rstrip("}")).items if t.type != Token.WSPACE]
+    """``(NAME, [operand per argument])`` when the formula is one call on plain operands, guards peeled off."""
+    tokens = [t for t in Tokenizer(unguarded(formula)).items if t.type != Token.WSPACE]
     if len(tokens) < 2 or tokens[0].type != Token.FUNC or tokens[-1].type != Token.FUNC:
         return None
     args, current = [], []

@@ -53,8 +53,9 @@ def _write_quarters(ws, wb: Workbook, styles: Styles, r: int) -> int:
                          styles.get("formula", "pct"))
     starts, ends = xl_range_abs(first, 1, last, 1), xl_range_abs(first, 2, last, 2)
     mw_rng, rev_rng = xl_range_abs(first, 3, last, 3), xl_range_abs(first, 4, last, 4)
-    # a company without a lease bills nothing; one whose lease lacks an input waits for it (Inputs says which)
-    none, waits = "COUNT(colo_rfs_dates)=0", 'val_leases_missing<>""'
+    # a company without a lease bills nothing; one whose lease lacks a date, MW or rate waits for it (Inputs says
+    # which); a term is not needed to bill
+    none, waits = "COUNT(colo_rfs_dates)=0", "_colo_schedule_gaps>0"
     ws.write_array_formula(first, 3, last, 3, f'{{=IF({waits},"",IF({none},0*{ends},COLO_BILLABLE_MW(colo_rfs_dates,'
                            f"colo_mw_blocks,{ends})))}}", styles.get("link", "num0"))
     ws.write_array_formula(

@@ -139,7 +139,7 @@ def _ops_columns() -> list[Column]:
 LEASE_SOURCED = ["key", "ticker", "tenant", "site", "mw", "basis", "rfs", "rfs_stated", "term", "tcv", "stated", "esc",
                  "own", "status", "as_of", "quote", "document", "url", "note"]
 LEASE_DERIVED = ["block", "applies", "used_mw", "used_rfs", "used_term", "used_own", "rate", "used_rate", "mw_it",
-                 "rate_it", "escalator", "term_end", "check"]
+                 "rate_it", "escalator", "term_end", "check", "schedule_gap"]
 L = {name: xl_col_to_name(i) for i, name in enumerate(LEASE_SOURCED + LEASE_DERIVED)}
 
 
@@ -228,6 +228,9 @@ def _lease_columns(first: int) -> list[Column]:
             f'IF(OR({c["used_rfs"]}{r}="",{c["used_term"]}{r}=""),"",EDATE({c["used_rfs"]}{r},12*{c["used_term"]}{r}))'),
             name="lease_term_end"),
         Column("what is missing", "text", "formula", formula=check, name="lease_check"),
+        Column("billing schedule incomplete", "text", "formula", formula=lambda r: (  # what revenue needs: no term
+            f'IF({c["ticker"]}{r}="","",OR({c["used_rfs"]}{r}="",{c["mw_it"]}{r}="",{c["rate_it"]}{r}=""))'),
+            name="lease_schedule_gap"),
     ]
 
 

@@ -212,6 +212,7 @@ def _write_blocks(ws, wb: Workbook, styles: Styles, r: int) -> None:
     for k in range(BLOCKS):
         _write_block(ws, wb, styles, first + k, k + 1)
     last = first + BLOCKS - 1
+    _hidden(ws, wb, r, 0, "_colo_schedule_gaps", "=COUNTIFS(lease_ticker,model_ticker,lease_schedule_gap,TRUE)")
     for c, name in ((1, "colo_mw_blocks"), (2, "colo_rfs_dates"), (3, "colo_rate_blocks"), (4, "colo_term_blocks"),
                     (5, "colo_escalator_blocks"), (7, "colo_block_status")):
         wb.define_name(name, f"='{SHEET}'!{xl_range_abs(first, c, last, c)}")

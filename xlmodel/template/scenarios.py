@@ -148,7 +148,7 @@ def _write_colocation(ws, wb: Workbook, styles: Styles, r: int) -> None:
     first, last = r + 2, r + 1 + len(QUARTERS)
     ws.write_array_formula(first, 0, last, 0, "{=colo_quarter_labels}", styles.get("link", "text"))
     ws.write_array_formula(first, 1, last, 1, "{=colo_revenue_by_quarter}", styles.get("link", "usd"))
-    ws.write_array_formula(first, 2, last, 6, '{=IF(val_leases_missing<>"","",IF(COUNT(colo_rfs_dates)=0,0,'
+    ws.write_array_formula(first, 2, last, 6, '{=IF(_colo_schedule_gaps>0,"",IF(COUNT(colo_rfs_dates)=0,0,'
                            "SCN_COLO_REVENUE(colo_rfs_dates,"
                            f"colo_mw_blocks,colo_rate_blocks,colo_quarter_starts,colo_quarter_ends,"
                            f"{_undelivered('scn_slip_mean')},scn_paths,scn_seed,{_undelivered('scn_slip_sd')},,"
