@@ -187,15 +187,15 @@ def test_the_value_is_consistent_with_the_dilution_it_assumes(basic, options, co
     counts, strikes = [c for c, _ in options], [k for _, k in options]
     principals, conversions = [p for p, _ in converts], [c for _, c in converts]
     breakpoints = strikes + conversions
-    if on_breakpoint < len(breakpoints) and breakpoints[on_breakpoint] > 0:  # the equity at which V is exactly it
-        b = breakpoints[on_breakpoint]
-        equity = b * float(valuation.diluted_shares(basic, b, counts, strikes, principals, conversions)) \
-            - _converted(b, principals, conversions)
-    value = float(valuation.value_per_share(equity, basic, counts, strikes, principals, conversions))
-    if equity <= 0:
-        assert value == equity / basic
-        return
-    with np.errstate(over="ignore"):  # strike / V for a V near 0 (a tranche far out of the money)
+    with np.errstate(over="ignore", invalid="ignore"):  # strike / V for V near 0: a tranche far out of the money
+        if on_breakpoint < len(breakpoints) and breakpoints[on_breakpoint] > 0:  # the equity where V is exactly it
+            b = breakpoints[on_breakpoint]
+            equity = b * float(valuation.diluted_shares(basic, b, counts, strikes, principals, conversions)) \
+                - _converted(b, principals, conversions)
+        value = float(valuation.value_per_share(equity, basic, counts, strikes, principals, conversions))
+        if equity <= 0:
+            assert value == equity / basic
+            return
         diluted = float(valuation.diluted_shares(basic, value, counts, strikes, principals, conversions))
     claimed = equity + _converted(value, principals, conversions)
     assert value * diluted == pytest.approx(claimed, rel=1e-9)
