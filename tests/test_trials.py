@@ -51,6 +51,14 @@ def test_price_trial_percentiles_are_scn_btc_prices_row(history, months, paths):
     np.testing.assert_allclose(np.percentile(prices, q), row, rtol=1e-14)
 
 
+def test_a_shorter_horizon_is_the_same_path_read_earlier():
+    """Draws go month by month over every trial, so month 12 of each 36-month path is the 12-month trial."""
+    rows = [np.exp(log_price) for _, log_price, _ in scn.log_price_blocks(7, PRICE, 0.5, 36, 900, block_values=1)]
+    paths = np.vstack(rows)
+    np.testing.assert_array_equal(paths[11], _column(call("SCN_PRICE_TRIALS", PRICE, 0.5, 12, 900, 7)))
+    np.testing.assert_array_equal(paths[35], _column(call("SCN_PRICE_TRIALS", PRICE, 0.5, 36, 900, 7)))
+
+
 # --- SCN_MINING_NPV_TRIALS: VAL_MINING_NPV along the paths SCN_MINING_MARGIN draws
 
 @pytest.mark.parametrize("years,drift,growth,height,curtail,other", [
