@@ -96,12 +96,13 @@ register(ExcelFunction(
 LEASE_DISCOUNT = one_arg(val_excel.DISCOUNT, gt=None, ge=0,
                          help="Annual effective discount rate, e.g. 0.08; >= 0, so that a later RFS date never adds "
                               "value")
+LEASE_MARGIN, LEASE_CAP_RATE = one_arg(val_excel.MARGIN), one_arg(val_excel.CAP_RATE)
 LEASE_TRIAL_ARGS = (
-    replace(colo_excel.RFS, help="Planned ready-for-service date of each block"), val_excel.MW_BLOCKS, colo_excel.RATE_ARG, one_arg(val_excel.MARGIN), LEASE_DISCOUNT,
-    val_excel.TERM, val_excel.VALUATION_DATE,
+    replace(colo_excel.RFS, help="Planned ready-for-service date of each block"), val_excel.MW_BLOCKS,
+    colo_excel.RATE_ARG, LEASE_MARGIN, LEASE_DISCOUNT, val_excel.TERM, val_excel.VALUATION_DATE,
     replace(SLIP_MEAN, help="Mean delay of each block's RFS date, e.g. 3: one for all blocks, or one per block; "
                             "a block with RFS on or before valuation_date never slips"),
-    TRIALS, SEED, SLIP_SD, colo_excel.ESCALATOR, one_arg(val_excel.CAP_RATE), val_excel.CAPEX, ENTITY,
+    TRIALS, SEED, SLIP_SD, colo_excel.ESCALATOR, LEASE_CAP_RATE, val_excel.CAPEX, ENTITY,
 )
 
 
@@ -110,8 +111,8 @@ def _lease_trials(rfs_value, mw_value, rate_value, margin: Values, discount: Val
                   cap: Values, capex: Values, entity: np.ndarray) -> np.ndarray:
     schedule = val_excel.lease_schedule(rfs_value, mw_value, rate_value, term_value, valuation_date, escalator)
     mean, sd = slips(mean_value, sd_value, schedule.keep)
-    singles = [LEASE_TRIAL_ARGS[i] for i in (3, 4, 8, 9, 12, 13)]
-    margin, rate, paths, seed, cap, spend = read_args(tuple(singles), [margin, discount, paths, seed, cap, capex])
+    margin, rate, paths, seed, cap, spend = read_args((LEASE_MARGIN, LEASE_DISCOUNT, TRIALS, SEED, LEASE_CAP_RATE,
+                                                       val_excel.CAPEX), [margin, discount, paths, seed, cap, capex])
     with np.errstate(all="ignore"):
         values = trials.lease_npv_trials(
             schedule.rfs, schedule.mw, schedule.rates, margin, rate, schedule.terms, schedule.day, mean, int(paths),
