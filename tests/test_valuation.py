@@ -335,6 +335,13 @@ def test_a_month_across_the_halving_mixes_both_subsidies_by_blocks():
     assert mining.monthly_subsidy(height, 2)[1] == 1.5625
 
 
+@pytest.mark.parametrize("height", [13_440_000, 1e17, 1e19])  # from the 64th halving on, no subsidy at all
+def test_a_block_height_past_the_last_halving_mines_only_fees(height):
+    # 1e19 blocks is beyond int64: it once wrapped round to a negative height and mined 50 BTC a block
+    assert call("VAL_MINING_NPV", FLEET, EFFICIENCY, 0, PRICE, NETWORK, 1, 0, 0, 0, FEES, height) == pytest.approx(
+        12 * call("BTC_MINED", FLEET, NETWORK, 365.25 / 12, FEES, 0) * PRICE, rel=1e-12)
+
+
 def test_curtailed_months_earn_nothing_but_other_cost_is_paid():
     expensive = 400.0  # USD/MWh: every month's margin is negative
     assert _month_margin(power=expensive) < 0

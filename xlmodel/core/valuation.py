@@ -382,7 +382,8 @@ def _subsidies(height: np.ndarray, months: int) -> np.ndarray:
     given = ~np.isnan(height)
     if not given.any():
         return np.full(height.shape[:-1] + (months,), mining.DEFAULT_SUBSIDY_BTC)
-    scheduled = mining.monthly_subsidy(np.where(given, height, 0)[..., 0], months)
+    last = mining.LAST_HALVING * mining.HALVING_INTERVAL_BLOCKS  # no subsidy from here on: higher would overflow
+    scheduled = mining.monthly_subsidy(np.clip(np.where(given, height, 0), 0, last)[..., 0], months)
     return np.where(given, scheduled, mining.DEFAULT_SUBSIDY_BTC)
 
 
