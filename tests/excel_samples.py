@@ -95,6 +95,14 @@ SAMPLE.update({
     "correlation": 0.3,
     "slip_months_mean": 3,
     "slip_months_sd": 2,
+    "entity": "CORZ",
+})
+
+# trials (SCN_*_TRIALS) and value per share at the model's own value
+SAMPLE.update({
+    "equity_value_usd": [[2e9], [4.5e9], [7e9]],
+    "usd_per_mw": 2e6,
+    "probability": [[0.5], [0.1], [0.75]],
 })
 
 # where one argument name means a range in one function and a cell in another
@@ -107,6 +115,7 @@ SAMPLE_BY_FUNCTION = {
         "term_years": [[12], [10], [15]],
         "total_value_usd": [[8.7e9], [3.7e9], [5.5e9]],
     },
+    "SCN_PIPELINE_TRIALS": {"mw": [[200], [300], [1_000]]},
     # explaining a hashcost call over a column of efficiencies, one of them bad
     "XLMODEL_EXPLAIN": {"function_name": "BTC_HASHCOST", "arg_1": [[20], ["n/a"], [18]], "arg_2": 50,
                         **{f"arg_{i}": None for i in range(3, 11)}},

@@ -147,6 +147,27 @@ def test_colo_seed_reproducibility():
     assert not np.array_equal(first, call("SCN_COLO_REVENUE", *args, 6))
 
 
+def test_colo_slips_are_drawn_for_an_entity_from_streams_of_their_own():
+    args = ([["2025-06-30"], ["2025-09-30"]], [[40], [60]], 120, [["2025-07-01"], ["2025-10-01"]],
+            [["2025-09-30"], ["2025-12-31"]], 2, 3_000, 5, None, [[5, 50, 95]], 0)
+    corz = call("SCN_COLO_REVENUE", *args, "CORZ")
+    np.testing.assert_array_equal(corz, call("SCN_COLO_REVENUE", *args, " corz "))  # case and spaces do not count
+    assert not np.array_equal(corz, call("SCN_COLO_REVENUE", *args, "IREN"))
+    np.testing.assert_array_equal(call("SCN_COLO_REVENUE", *args), call("SCN_COLO_REVENUE", *args, ""))
+    # not the price's stream (key 0), which once also drew the first chunk of slips
+    days = scn.slip_days(5, 0, 1_000, 2, 2, 2)
+    legacy = np.rint(scn.stream(5, scn.PRICE_STREAM).standard_gamma(1.0, (1_000, 2)) * 2 * scn.DAYS_PER_MONTH)
+    assert not np.array_equal(days, legacy)
+    np.testing.assert_array_equal(days, np.rint(scn.execution_stream(5, scn.SLIPS, "", 0).standard_gamma(
+        1.0, (1_000, 2)) * 2 * scn.DAYS_PER_MONTH))
+
+
+def test_an_entity_must_be_one_cell():
+    out = call("SCN_COLO_REVENUE", [["2025-06-30"]], [[40]], 120, "2025-07-01", "2025-09-30", 2, 100, 5, None, None, 0,
+               [["CORZ", "IREN"]])
+    assert isinstance(out, CellError) and "entity must be one cell, got a 1x2 range" in out
+
+
 HISTORY = 60_000 * np.exp(np.cumsum(np.random.default_rng(2).normal(0.001, 0.03, 500)))
 
 

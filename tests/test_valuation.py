@@ -93,6 +93,126 @@ def test_diluted_shares_are_never_below_basic(basic, price, counts, strikes, pri
     assert got >= basic
 
 
+# --- VAL_VALUE_PER_SHARE: dilution at the model's own value ------------------------------------
+
+def _converted(value, principals, conversions) -> float:
+    """Principal of the notes that convert at a value per share: at or above their conversion price."""
+    return float(sum(p for p, c in zip(principals, conversions) if value >= c))
+
+
+def test_an_option_tranche_alone_dilutes_by_the_treasury_stock_method_at_the_solved_value():
+    # E 1.5 bn over 100 M shares is 15.00 before the 10 M options at 10 USD. In the money at V:
+    # V (100 M + 10 M (1 - 10 / V)) = 1.5 bn  =>  110 M V = 1.5 bn + 100 M  =>  V = 1.6 bn / 110 M = 14.5454...
+    value = call("VAL_VALUE_PER_SHARE", 1.5e9, 100e6, 10e6, 10)
+    assert value == pytest.approx(1.6e9 / 110e6, rel=1e-15)
+    assert value * call("VAL_DILUTED_SHARES", 100e6, value, 10e6, 10) == pytest.approx(1.5e9, rel=1e-15)
+
+
+def test_a_note_that_converts_only_at_the_solved_value():
+    # 500 M USD at 20 USD (25 M shares). The market price, 12, leaves it as debt: diluted 100 M shares.
+    # E 2.5 bn: 25.00 a share before conversion, so it converts at V: V = (2.5 bn + 500 M) / 125 M = 24.00 >= 20
+    assert call("VAL_DILUTED_SHARES", 100e6, 12, None, None, 500e6, 20) == 100e6
+    assert call("VAL_VALUE_PER_SHARE", 2.5e9, 100e6, None, None, 500e6, 20) == pytest.approx(24.0, rel=1e-15)
+
+
+def test_a_note_that_converts_at_the_market_price_but_not_at_the_solved_value():
+    # At a market price of 30 the note converts (125 M diluted shares), and E plus its principal over them
+    # is 2.0 bn / 125 M = 16.00. But at 16 it would not convert. The consistent value: 1.5 bn / 100 M = 15.00 < 20
+    assert call("VAL_DILUTED_SHARES", 100e6, 30, None, None, 500e6, 20) == 125e6
+    assert call("VAL_VALUE_PER_SHARE", 1.5e9, 100e6, None, None, 500e6, 20) == pytest.approx(15.0, rel=1e-15)
+
+
+def test_several_notes_and_an_option_tranche():
+    # 100 M shares; 5 M options at 5; notes of 200 M at 10 (20 M shares) and 300 M at 25 (12 M shares); E 2.0 bn.
+    # Try the piece between 10 and 25 (options and the first note in the money):
+    # V = (2.0 bn + 5 M x 5 + 200 M) / (100 M + 5 M + 20 M) = 2.225 bn / 125 M = 17.80, inside [10, 25]: the answer
+    args = ([[5e6]], [[5]], [[200e6], [300e6]], [[10], [25]])
+    value = call("VAL_VALUE_PER_SHARE", 2.0e9, 100e6, *args)
+    assert value == pytest.approx(17.8, rel=1e-15)
+    diluted = call("VAL_DILUTED_SHARES", 100e6, value, *args)
+    assert value * diluted == pytest.approx(2.0e9 + 200e6, rel=1e-15)  # only the note at 10 left debt
+
+
+@pytest.mark.parametrize("args,expected", [
+    # B V + 100 max(V - 10, 0) = 1,000: V = 10 exactly, where the note converts and adds nothing either way
+    ((1_000, 100, None, None, 1_000, 10), 10.0),
+    ((1_000, 100, 50, 10), 10.0),  # on a strike: the tranche is at the money and adds no share
+    ((1e9, 1e8, 1e7, 0), 1e9 / 1.1e8),  # RSUs (strike 0) always add their count
+    ((-3e8, 1e8, 1e7, 0, 5e8, 1), -3.0),  # equity <= 0: over the basic shares
+    ((0.0, 1e8, 1e7, 0, 5e8, 1), 0.0),
+])
+def test_edges_breakpoints_rsus_and_equity_at_or_below_zero(args, expected):
+    value = call("VAL_VALUE_PER_SHARE", *args)
+    assert value == expected or value == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_column_of_equity_values_gives_one_result_each():
+    equity = [[-1e9], [0.5e9], [2.0e9], [3.5e9], ["n/a"], [9e9]]
+    args = ([[5e6]], [[5]], [[200e6], [300e6]], [[10], [25]])
+    column = call("VAL_VALUE_PER_SHARE", equity, 100e6, *args)
+    assert column.shape == (6, 1)
+    assert isinstance(column[4, 0], CellError) and "equity_value_usd must be a number, got text 'n/a'" in column[4, 0]
+    for row, e in enumerate(equity):
+        if row != 4:
+            assert column[row, 0] == call("VAL_VALUE_PER_SHARE", e[0], 100e6, *args)
+    assert np.all(np.diff(column[[0, 1, 2, 3, 5], 0].astype(float)) > 0)
+
+
+@pytest.mark.parametrize("args,message", [
+    ((1e9, 0), "basic_shares must be > 0, got 0"),
+    ((1e9, -5), "basic_shares must be > 0, got -5"),
+    ((None, 1e8), "equity_value_usd is required"),
+    ((1e9, 1e8, [[1], [2]]), "strikes_usd is required with instrument_counts"),
+    ((1e9, 1e8, [[1], [2]], [[0], [1], [2]]), "instrument_counts has 2 cells but strikes_usd has 3"),
+    ((1e9, 1e8, None, None, 1e6, 0), "conversion_prices_usd must be > 0, got 0"),
+    ((1e9, 1e8, None, None, [[1e6], [None]], [[10], [12]]), "convert_principals_usd is empty for note 2"),
+    ((1e9, 1e8, [[1], [-1]], [[5], [5]]), "instrument_counts must be >= 0, got -1 (row 2)"),
+    (("abc", 1e8), "equity_value_usd must be a number, got text 'abc'"),
+])
+def test_bad_value_per_share_inputs_are_named(args, message):
+    out = call("VAL_VALUE_PER_SHARE", *args)
+    assert isinstance(out, CellError) and message in out, out
+
+
+tranches = st.lists(st.tuples(st.floats(0, 1e9), st.floats(0, 1e3)), max_size=4)
+notes = st.lists(st.tuples(st.floats(0, 1e10), st.floats(0.01, 1e3)), max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(basic=st.floats(1e6, 1e10), options=tranches, converts=notes, equity=st.floats(-1e12, 1e12),
+       on_breakpoint=st.integers(0, 8))
+def test_the_value_is_consistent_with_the_dilution_it_assumes(basic, options, converts, equity, on_breakpoint):
+    """V x diluted(V) = E + principal converted at V, under VAL_DILUTED_SHARES' own rules at V (a note converts at
+    V >= its conversion price, a tranche dilutes at strike < V), also where V lands exactly on a breakpoint."""
+    counts, strikes = [c for c, _ in options], [k for _, k in options]
+    principals, conversions = [p for p, _ in converts], [c for _, c in converts]
+    breakpoints = strikes + conversions
+    with np.errstate(over="ignore", invalid="ignore"):  # strike / V for V near 0: a tranche far out of the money
+        if on_breakpoint < len(breakpoints) and breakpoints[on_breakpoint] > 0:  # the equity where V is exactly it
+            b = breakpoints[on_breakpoint]
+            equity = b * float(valuation.diluted_shares(basic, b, counts, strikes, principals, conversions)) \
+                - _converted(b, principals, conversions)
+        value = float(valuation.value_per_share(equity, basic, counts, strikes, principals, conversions))
+        if equity <= 0:
+            assert value == equity / basic
+            return
+        diluted = float(valuation.diluted_shares(basic, value, counts, strikes, principals, conversions))
+    claimed = equity + _converted(value, principals, conversions)
+    assert value * diluted == pytest.approx(claimed, rel=1e-9)
+    assert value <= equity / basic * (1 + 1e-12)  # dilution never raises the value per share
+
+
+@settings(max_examples=60, deadline=None)
+@given(basic=st.floats(1e6, 1e10), options=tranches, converts=notes,
+       equity=st.lists(st.floats(1.0, 1e12), min_size=2, max_size=20))
+def test_more_equity_never_lowers_the_value_per_share(basic, options, converts, equity):
+    args = ([c for c, _ in options], [k for _, k in options], [p for p, _ in converts], [c for _, c in converts])
+    ordered = np.sort(equity)
+    values = valuation.value_per_share(ordered, basic, *args)
+    assert np.all(np.diff(values) >= 0)
+    np.testing.assert_array_equal(values, [valuation.value_per_share(e, basic, *args) for e in ordered])
+
+
 # --- VAL_LEASE_NPV ---------------------------------------------------------------------------------
 
 def test_zero_discount_equals_the_schedules_revenue_over_each_term_times_margin():
@@ -213,6 +333,13 @@ def test_a_month_across_the_halving_mixes_both_subsidies_by_blocks():
     subsidy = (1_000 * 3.125 + 3_383 * 1.5625) / 4_383
     assert got == pytest.approx(_month_margin(subsidy=subsidy), rel=1e-12)
     assert mining.monthly_subsidy(height, 2)[1] == 1.5625
+
+
+@pytest.mark.parametrize("height", [13_440_000, 1e17, 1e19])  # from the 64th halving on, no subsidy at all
+def test_a_block_height_past_the_last_halving_mines_only_fees(height):
+    # 1e19 blocks is beyond int64: it once wrapped round to a negative height and mined 50 BTC a block
+    assert call("VAL_MINING_NPV", FLEET, EFFICIENCY, 0, PRICE, NETWORK, 1, 0, 0, 0, FEES, height) == pytest.approx(
+        12 * call("BTC_MINED", FLEET, NETWORK, 365.25 / 12, FEES, 0) * PRICE, rel=1e-12)
 
 
 def test_curtailed_months_earn_nothing_but_other_cost_is_paid():

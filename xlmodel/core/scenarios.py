@@ -5,11 +5,18 @@ Pure numpy. Units are in square brackets. Inputs are not validated here; the Exc
 function returns percentiles, never the paths.
 
 Reproducible: the same seed gives the same numbers on every call and every machine.
-Random numbers come from ``Generator(PCG64(SeedSequence(seed, spawn_key=(k,))))``, one
-stream ``k`` per source of randomness: stream 0 drives the BTC price (so
-:func:`btc_price_percentiles` and :func:`mining_margin_percentiles` simulate the same
-price paths for one seed), stream 1 the network hashrate shocks, and for colocation
-stream ``c`` the RFS slips of the ``c``-th chunk of ``SLIP_CHUNK_PATHS`` paths.
+Random numbers come from ``Generator(PCG64(SeedSequence(seed, spawn_key=key)))``, one
+stream per source of randomness, never shared:
+
+- the BTC world depends on the seed alone: key ``(0,)`` drives the BTC price (so
+  :func:`btc_price_percentiles`, :func:`mining_margin_percentiles` and the trial
+  functions of :mod:`xlmodel.core.trials` simulate the same price paths for one seed),
+  key ``(1,)`` the network hashrate shocks;
+- execution risk depends on the seed and an entity (a text such as the ticker): the RFS
+  slips of the ``c``-th chunk of ``SLIP_CHUNK_PATHS`` paths come from key
+  ``(name_key("slips"), name_key(entity), c)``, pipeline outcomes from
+  ``(name_key("pipeline"), name_key(entity), c)``; :func:`name_key` is a fixed hash of the
+  text, so two companies' draws are independent and each is reproducible.
 
 Memory and exactness (the trade-off): a percentile of month ``m`` needs month ``m`` of
 every path, and 1,000,000 paths x 240 months in float64 would be 1.9 GB. Price paths
@@ -46,6 +53,7 @@ References
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -69,15 +77,37 @@ MAX_MONTHS = 240
 BLOCK_VALUES = 1 << 20  # values per array in one block of months: 8 MB of float64
 REVENUE_VALUES = 1 << 22  # revenues held per group of periods (32 MB): fewer groups, fewer slip redraws
 FIXED_SLIP_SD_SHARE = 1e-8  # an sd below this share of the mean slip is a fixed slip
-SLIP_CHUNK_PATHS = 1 << 14  # paths per colocation slip draw, each chunk from its own seed stream
-PRICE_STREAM, HASHRATE_STREAM = 0, 1
+SLIP_CHUNK_PATHS = 1 << 14  # paths per slip or pipeline draw, each chunk from its own seed stream
+PRICE_STREAM, HASHRATE_STREAM = 0, 1  # the BTC world: keyed by the seed alone
+SLIPS, PIPELINE = "slips", "pipeline"  # execution risk: keyed by the seed, the entity and the chunk
 
 
-def stream(seed: int, key: int) -> Generator:
-    """The ``key``-th independent random stream of ``seed`` (PCG64 via ``SeedSequence`` [3]_)."""
+def stream(seed: int, key: int | tuple[int, ...]) -> Generator:
+    """The independent random stream of ``seed`` under spawn key ``key`` (PCG64 via ``SeedSequence`` [3]_)."""
     from numpy.random import PCG64, Generator, SeedSequence
 
-    return Generator(PCG64(SeedSequence(seed, spawn_key=(key,))))
+    return Generator(PCG64(SeedSequence(seed, spawn_key=key if isinstance(key, tuple) else (key,))))
+
+
+def name_key(text: str) -> int:
+    """A fixed 64-bit key for a text, the same on every machine and run (BLAKE2b of its UTF-8).
+
+    Surrounding spaces and case do not count: ``" corz"`` and ``"CORZ"`` are one entity.
+    """
+    digest = hashlib.blake2b(text.strip().casefold().encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def execution_stream(seed: int, name: str, entity: str, chunk: int) -> Generator:
+    """The stream of ``name``'s draws (:data:`SLIPS` or :data:`PIPELINE`) for ``entity``'s ``chunk``-th chunk
+    of ``SLIP_CHUNK_PATHS`` paths: it shares no random number with the BTC world, another name or another entity."""
+    return stream(seed, (name_key(name), name_key(entity), chunk))
+
+
+def path_chunks(paths: int) -> Iterator[tuple[int, int, int]]:
+    """``(chunk, first path, paths in it)`` for each chunk of ``SLIP_CHUNK_PATHS`` paths."""
+    for chunk, first in enumerate(range(0, paths, SLIP_CHUNK_PATHS)):
+        yield chunk, first, min(SLIP_CHUNK_PATHS, paths - first)
 
 
 def percentiles_of_sorted(sorted_rows: np.ndarray, percentiles: ArrayLike) -> np.ndarray:
@@ -156,22 +186,26 @@ def _block_months(paths: int, block_values: int) -> int:
     return BOOTSTRAP_BLOCK_MONTHS * max(1, block_values // (BOOTSTRAP_BLOCK_MONTHS * paths))
 
 
-def _log_price_blocks(
-    rng: Generator,
+def log_price_blocks(
+    seed: int,
     btc_price_usd: float,
     annual_volatility: float,
-    annual_drift: float,
-    history_returns: np.ndarray | None,
     months: int,
     paths: int,
-    block_values: int,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Log price at month ends and each month's standardized price shock, a block of months at a time.
+    annual_drift: float = 0.0,
+    price_history_usd: ArrayLike | None = None,
+    block_values: int = BLOCK_VALUES,
+) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
+    """The BTC price paths of ``seed``: log price at month ends, a block of months at a time.
 
-    Yields ``(log_price, shock)``, both shaped (months in the block, paths). The shock is
-    the month's standard normal under GBM, or the bootstrapped return's z-score in the
-    history; :func:`mining_margin_percentiles` correlates the hashrate with it.
+    Yields ``(rows, log_price, shock)``: the block's months as a slice of 0..``months``-1,
+    and two arrays shaped (months in the block, paths) that the caller may overwrite. The
+    shock is the month's standard normal under GBM, or the bootstrapped return's z-score
+    in the history; :func:`log_ratio_blocks` correlates the hashrate with it. Arguments as
+    in :func:`btc_price_percentiles`.
     """
+    rng = stream(seed, PRICE_STREAM)
+    history_returns = None if price_history_usd is None else monthly_log_returns(price_history_usd)
     level = np.full(paths, math.log(btc_price_usd))
     if history_returns is not None:
         sd = history_returns.std()
@@ -190,11 +224,53 @@ def _log_price_blocks(
         step[0] += level  # summing from the carried level keeps every bit independent of the block size
         log_price = np.cumsum(step, axis=0, out=step)
         level = log_price[-1].copy()
-        yield log_price, shock
+        yield slice(first, first + k), log_price, shock
 
 
-def _history(price_history_usd: ArrayLike | None) -> np.ndarray | None:
-    return None if price_history_usd is None else monthly_log_returns(price_history_usd)
+def log_ratio_blocks(
+    seed: int,
+    btc_price_usd: float,
+    annual_volatility: float,
+    network_hashrate_ehs: float,
+    network_growth_per_year: float,
+    months: int,
+    paths: int,
+    annual_drift: float = 0.0,
+    hashrate_volatility: float = 0.0,
+    correlation: float = 0.0,
+    price_history_usd: ArrayLike | None = None,
+    block_values: int = BLOCK_VALUES,
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """``ln(price / network hashrate)`` at month ends on the BTC price and network paths of ``seed``.
+
+    Yields ``(rows, log_ratio)`` a block of months at a time, as :func:`log_price_blocks`
+    does (``log_ratio`` shaped (months in the block, paths), the caller's to overwrite);
+    the model is :func:`mining_margin_percentiles`'s, the price [USD] and hashrate [EH/s]
+    paths its own. The hashrate shocks come from the seed's network stream, month by month
+    like the price's, so the block size changes no bit of the result.
+    """
+    hash_rng = stream(seed, HASHRATE_STREAM)
+    years = np.arange(1, months + 1) / MONTHS_PER_YEAR
+    log_growth_path = math.log(network_hashrate_ehs) + years * math.log1p(network_growth_per_year)
+    vol_per_month = hashrate_volatility / math.sqrt(MONTHS_PER_YEAR)
+    drift_per_month = -hashrate_volatility * hashrate_volatility / 2 / MONTHS_PER_YEAR
+    independent = math.sqrt(max(0.0, 1.0 - correlation**2))
+    level = np.zeros(paths)
+    for rows, log_price, price_shock in log_price_blocks(seed, btc_price_usd, annual_volatility, months, paths,
+                                                         annual_drift, price_history_usd, block_values):
+        log_ratio = log_price
+        log_ratio -= log_growth_path[rows, None]
+        if hashrate_volatility > 0:
+            shock = hash_rng.standard_normal(log_ratio.shape)
+            shock *= independent
+            shock += correlation * price_shock
+            step = np.multiply(shock, vol_per_month, out=shock)
+            step += drift_per_month
+            step[0] += level
+            log_shock = np.cumsum(step, axis=0, out=step)
+            level = log_shock[-1].copy()
+            log_ratio -= log_shock
+        yield rows, log_ratio
 
 
 def btc_price_percentiles(
@@ -247,17 +323,12 @@ def btc_price_percentiles(
     3-month blocks of the history's monthly log returns (:func:`monthly_log_returns`,
     circular blocks [2]_), which keeps fat tails and short-run volatility clustering.
     """
-    history = _history(price_history_usd)
-    rng = stream(seed, PRICE_STREAM)
     out = np.empty((months, len(np.atleast_1d(percentiles))))
-    row = 0
-    for log_price, _ in _log_price_blocks(rng, btc_price_usd, annual_volatility, annual_drift, history,
-                                          months, paths, block_values):
+    for rows, log_price, _ in log_price_blocks(seed, btc_price_usd, annual_volatility, months, paths, annual_drift,
+                                               price_history_usd, block_values):
         price = np.exp(log_price, out=log_price)
         price.sort(axis=1)
-        k = price.shape[0]
-        out[row:row + k] = percentiles_of_sorted(price, percentiles)
-        row += k
+        out[rows] = percentiles_of_sorted(price, percentiles)
     return out
 
 
@@ -331,50 +402,27 @@ def mining_margin_percentiles(
     ``(sigma^2 + sigma_h^2 - 2 rho sigma sigma_h) t``, which gives the share of negative
     margins in closed form.
     """
-    history = _history(price_history_usd)
-    price_rng, hash_rng = stream(seed, PRICE_STREAM), stream(seed, HASHRATE_STREAM)
     if block_height is None:
         subsidy = np.full(months, mining.DEFAULT_SUBSIDY_BTC)
     else:
         subsidy = mining.monthly_subsidy(int(block_height), months)
     per_price_over_network = mining.hashprice(1.0, 1.0, fees_btc_per_block, subsidy)  # (months,)
     cost = float(mining.hashcost(efficiency_j_per_th, power_usd_per_mwh))
-    years = np.arange(1, months + 1) / MONTHS_PER_YEAR
-    log_growth_path = math.log(network_hashrate_ehs) + years * math.log1p(network_growth_per_year)
-    vol_per_month = hashrate_volatility / math.sqrt(MONTHS_PER_YEAR)
-    drift_per_month = -hashrate_volatility * hashrate_volatility / 2 / MONTHS_PER_YEAR
-    independent = math.sqrt(max(0.0, 1.0 - correlation**2))
-    level = np.zeros(paths)
     margin = np.empty((months, len(np.atleast_1d(percentiles))))
     negative = np.empty(months)
-    row = 0
-    for log_price, price_shock in _log_price_blocks(price_rng, btc_price_usd, annual_volatility, annual_drift,
-                                                    history, months, paths, block_values):
-        k = log_price.shape[0]
-        rows = slice(row, row + k)
-        log_ratio = log_price
-        log_ratio -= log_growth_path[rows, None]
-        if hashrate_volatility > 0:
-            shock = hash_rng.standard_normal((k, paths))
-            shock *= independent
-            shock += correlation * price_shock
-            step = np.multiply(shock, vol_per_month, out=shock)
-            step += drift_per_month
-            step[0] += level
-            log_shock = np.cumsum(step, axis=0, out=step)
-            level = log_shock[-1].copy()
-            log_ratio -= log_shock
+    for rows, log_ratio in log_ratio_blocks(seed, btc_price_usd, annual_volatility, network_hashrate_ehs,
+                                            network_growth_per_year, months, paths, annual_drift,
+                                            hashrate_volatility, correlation, price_history_usd, block_values):
         hashprice = np.exp(log_ratio, out=log_ratio)
         hashprice *= per_price_over_network[rows, None]
         hashprice.sort(axis=1)
         margin[rows] = percentiles_of_sorted(hashprice, percentiles) - cost
         negative[rows] = np.count_nonzero(hashprice < cost, axis=1) / paths
-        row += k
     return margin, negative
 
 
 def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: ArrayLike,
-              sd_months: ArrayLike) -> np.ndarray:
+              sd_months: ArrayLike, entity: str = "") -> np.ndarray:
     """RFS delay of each block on each path of one chunk of paths, in whole days.
 
     Parameters
@@ -382,12 +430,15 @@ def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: Array
     seed : int
         Random seed, >= 0.
     chunk : int
-        Index of the chunk of paths; it picks the seed stream.
+        Index of the chunk of ``SLIP_CHUNK_PATHS`` paths; with ``seed`` and ``entity`` it picks
+        the stream (:func:`execution_stream`).
     paths, blocks : int
         Paths in the chunk, blocks in the schedule.
     mean_months, sd_months : float or array_like, 1-D
         Mean and standard deviation of the delay, one for all blocks or one per block [months],
         >= 0; a mean > 0 where the sd is.
+    entity : str, default ""
+        Whose schedule it is (a ticker): each entity's slips are drawn independently.
 
     Returns
     -------
@@ -411,7 +462,7 @@ def slip_days(seed: int, chunk: int, paths: int, blocks: int, mean_months: Array
     ratio = np.where(fixed, 1.0, mean / np.where(fixed, 1.0, sd))
     with np.errstate(invalid="ignore", over="ignore"):  # an sd beyond 1e154 months: an endless delay
         shape, scale = ratio * ratio, np.where(fixed, 0.0, sd * sd / np.where(fixed, 1.0, mean))
-        months = stream(seed, chunk).standard_gamma(shape, (paths, blocks)) * scale
+        months = execution_stream(seed, SLIPS, entity, chunk).standard_gamma(shape, (paths, blocks)) * scale
     months = np.where(fixed, mean, np.nan_to_num(months, nan=0.0))
     return np.rint(months * DAYS_PER_MONTH)
 
@@ -427,7 +478,8 @@ def colo_revenue_percentiles(
     seed: int,
     slip_months_sd: ArrayLike | None = None,
     percentiles: ArrayLike = DEFAULT_PERCENTILES,
-    annual_escalator: float = 0.0,
+    annual_escalator: ArrayLike = 0.0,
+    entity: str = "",
     block_values: int = REVENUE_VALUES,
 ) -> np.ndarray:
     """Percentiles of each period's colocation revenue when RFS dates slip.
@@ -454,8 +506,13 @@ def colo_revenue_percentiles(
         mean (an exponential delay).
     percentiles : array_like, default (5, 25, 50, 75, 95)
         Percentiles to report, each in (0, 100) [percent].
-    annual_escalator : float, default 0
-        Rate step on each anniversary of a block's (slipped) RFS [fraction per year].
+    annual_escalator : float or array_like, 1-D, default 0
+        Rate step on each anniversary of a block's (slipped) RFS, one for all blocks or one per
+        block [fraction per year].
+    entity : str, default ""
+        Whose schedule it is (a ticker): picks the slips' streams (:func:`slip_days`), so one
+        seed and entity give every path the same slips here and in
+        :func:`xlmodel.core.trials.lease_npv_trials`.
     block_values : int
         Revenues held at once; changes memory and speed, never the result.
 
@@ -484,16 +541,17 @@ def colo_revenue_percentiles(
     if ends.size == 0:
         return out
     last_day = int(ends.max())
-    years = 0 if annual_escalator == 0 or rfs.size == 0 else max(0, (last_day - int(rfs.min())) // 365)
-    steps = daily[:, None] * np.diff((1.0 + annual_escalator) ** np.arange(years + 1), prepend=0.0)
+    escalators = np.broadcast_to(np.asarray(annual_escalator, dtype=float).ravel(), rfs.shape)
+    years = 0 if not escalators.any() or rfs.size == 0 else max(0, (last_day - int(rfs.min())) // 365)
+    factors = (1.0 + escalators[:, None]) ** np.arange(years + 1)
+    steps = daily[:, None] * np.diff(factors, prepend=0.0, axis=1)
     group = max(1, block_values // paths)
     for first in range(0, ends.size, group):
         chosen = slice(first, first + group)
         edges = np.concatenate([ends[chosen], starts[chosen] - 1]).astype(float)
         revenue = np.empty((edges.size // 2, paths))
-        for chunk, path0 in enumerate(range(0, paths, SLIP_CHUNK_PATHS)):
-            n = min(SLIP_CHUNK_PATHS, paths - path0)
-            slip = slip_days(seed, chunk, n, rfs.size, slip_months_mean, slip_months_sd)
+        for chunk, path0, n in path_chunks(paths):
+            slip = slip_days(seed, chunk, n, rfs.size, slip_months_mean, slip_months_sd, entity)
             # a block that starts after the last period earns nothing anywhere: keep its date (and calendar) near
             slipped = np.minimum(rfs + slip, last_day + 1).astype(np.int64)
             revenue[:, path0:path0 + n] = _revenue_by_path(slipped, steps, edges).T

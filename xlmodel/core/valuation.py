@@ -80,6 +80,69 @@ def _vector(values: ArrayLike) -> np.ndarray:
     return np.asarray(values, dtype=float).ravel()
 
 
+def value_per_share(
+    equity_value_usd: ArrayLike,
+    basic_shares: ArrayLike,
+    instrument_counts: ArrayLike = (),
+    strikes_usd: ArrayLike = (),
+    convert_principals_usd: ArrayLike = (),
+    conversion_prices_usd: ArrayLike = (),
+) -> np.ndarray:
+    """Value per share with dilution at that value: the instruments in the money at V are exercised.
+
+    Parameters
+    ----------
+    equity_value_usd : array_like
+        Equity value, every convertible note counted as debt [USD].
+    basic_shares : array_like
+        Basic shares outstanding [shares], > 0; broadcasts with ``equity_value_usd``.
+    instrument_counts, strikes_usd, convert_principals_usd, conversion_prices_usd
+        As in :func:`diluted_shares`.
+
+    Returns
+    -------
+    ndarray
+        Value per share V [USD/share], the broadcast shape of the first two arguments.
+
+    Notes
+    -----
+    V solves ``V = (E + principal of the notes converting at V) / diluted_shares(V)``: a note
+    converts at ``V >= conversion price`` and its principal leaves debt; an option dilutes at
+    ``strike < V`` by the treasury stock method [1]_. Multiplied out, every instrument adds
+    ``a (V - b)`` where it is in the money, with ``a`` its count and ``b`` its strike, or
+    ``a = principal / conversion price`` and ``b`` the conversion price, so
+
+    ``f(V) = B V + sum_i a_i max(V - b_i, 0) = E``.
+
+    ``f`` is continuous (an instrument at ``V = b`` adds nothing either way, so the rules at a
+    breakpoint need no tie-break) and rises with slope at least ``B``: for ``E > 0`` the
+    solution is unique. It is found exactly: ``f`` at the sorted breakpoints brackets it, and
+    on its piece ``V = (E + sum a_i b_i) / (B + sum a_i)`` over the instruments in the money
+    there. ``E <= 0`` gives ``E / B``.
+    """
+    equity = np.asarray(equity_value_usd, dtype=float)
+    basic = np.asarray(basic_shares, dtype=float)
+    counts, strikes = _vector(instrument_counts), _vector(strikes_usd)
+    principals, conversions = _vector(convert_principals_usd), _vector(conversion_prices_usd)
+    at = np.concatenate([strikes, conversions])
+    order = np.argsort(at, kind="stable")
+    at, weight = at[order], np.concatenate([counts, principals / conversions])[order]
+    added = np.concatenate([[0.0], np.cumsum(weight)])  # shares added per USD of V with the first j in the money
+    offset = np.concatenate([[0.0], np.cumsum(weight * at)])
+    below = np.zeros(np.broadcast_shapes(equity.shape, basic.shape), dtype=np.int64)  # breakpoints below V
+    on = np.zeros(below.shape, dtype=bool)  # V is exactly the next breakpoint
+    for j, b in enumerate(at):
+        f = b * (basic + added[j]) - offset[j]
+        below += f < equity
+        on |= (f == equity) & (below == j)
+    lower = np.concatenate([[0.0], at])[below]
+    upper = np.concatenate([at, [np.inf]])[below]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.clip((equity + offset[below]) / (basic + added[below]), lower, upper)
+        value = np.where(on, upper, value)
+        return np.where(equity > 0, value, equity / basic)
+
+
 @dataclass(frozen=True)
 class LeaseYears:
     """A lease schedule as contract years: (blocks, longest term) arrays of each year's first and
@@ -182,7 +245,7 @@ def lease_npv(
     rate = np.asarray(discount_rate, dtype=float)
     shape = np.broadcast_shapes(np.shape(noi_margin), rate.shape, np.shape(terminal_cap_rate))
     rates = np.unique(rate)
-    rent_pv, final_pv = _present_values(leases, t0, rates)
+    rent_pv, final_pv = (pv.sum(axis=1) for pv in _present_values(leases, t0, rates))
     at = np.searchsorted(rates, rate)
     cap = np.asarray(terminal_cap_rate, dtype=float)
     terminal = np.where(np.isnan(cap), 0.0, final_pv[at] / np.where(np.isnan(cap), 1.0, cap))
@@ -190,23 +253,48 @@ def lease_npv(
     return np.broadcast_to(value, shape)
 
 
+def lease_block_values(leases: LeaseYears, discount_rate: float, valuation_date,
+                       terminal_cap_rate: float = np.nan) -> np.ndarray:
+    """Each block's rent from ``valuation_date`` on plus its re-lease value, discounted, before the NOI margin.
+
+    Parameters
+    ----------
+    leases : LeaseYears
+        The schedule (:func:`lease_years`).
+    discount_rate : float
+        Annual effective discount rate [fraction per year], > -1.
+    valuation_date : date
+        The day values are measured at.
+    terminal_cap_rate : float, default NaN (no terminal value)
+        Cap rate of the re-lease value [fraction per year].
+
+    Returns
+    -------
+    ndarray, shape (blocks,)
+        [USD]. :func:`lease_npv` is ``noi_margin`` times their sum, less the capex.
+    """
+    rent_pv, final_pv = _present_values(leases, int(colocation.day_numbers(valuation_date)),
+                                        np.array([float(discount_rate)]))
+    return rent_pv[0] + (0.0 if np.isnan(terminal_cap_rate) else final_pv[0] / terminal_cap_rate)
+
+
 def _present_values(leases: LeaseYears, t0: int, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per discount rate: the rent from ``t0`` on, and the final-year rent at each term end, both
-    discounted to ``t0`` [USD]. A contract year's days ``a..a+n-1`` after ``t0`` are worth
-    ``v^a (1 - v^n) / (1 - v)`` day-rents, ``v`` one day's discount factor."""
+    """Per discount rate and block, shaped (rates, blocks): the rent from ``t0`` on, and the final-year
+    rent at the term end, both discounted to ``t0`` [USD]. A contract year's days ``a..a+n-1`` after
+    ``t0`` are worth ``v^a (1 - v^n) / (1 - v)`` day-rents, ``v`` one day's discount factor."""
     first = np.maximum(leases.first, t0)
-    a = (first - t0).ravel()
-    n = np.clip(leases.last - first + 1, 0, None).ravel()
-    log_v = -np.log1p(rates)[:, None] / DAYS_PER_DISCOUNT_YEAR  # ln of one day's discount factor
-    flat = log_v == 0
+    a = first - t0
+    n = np.clip(leases.last - first + 1, 0, None)
+    log_v = -np.log1p(rates)[:, None, None] / DAYS_PER_DISCOUNT_YEAR  # ln of one day's discount factor
+    flat = log_v.ravel() == 0
     with np.errstate(invalid="ignore", divide="ignore"):
         days_worth = np.expm1(log_v * n) / np.expm1(log_v)
     if flat.any():  # a zero rate: every day is worth one day's rent
-        days_worth[flat.ravel()] = n
-    rent_pv = (leases.rent.ravel() * np.exp(log_v * a) * days_worth).sum(axis=1)
+        days_worth[flat] = n
+    rent_pv = (leases.rent * np.exp(log_v * a) * days_worth).sum(axis=-1)
     to_end = leases.term_end - t0
     final_rent = np.where(to_end >= 0, leases.final_year_rent, 0.0)  # a term already over adds nothing
-    final_pv = (final_rent * np.exp(log_v * np.maximum(to_end, 0))).sum(axis=1)
+    final_pv = final_rent * np.exp(log_v[..., 0] * np.maximum(to_end, 0))
     return rent_pv, final_pv
 
 
@@ -339,7 +427,8 @@ def _subsidies(height: np.ndarray, months: int) -> np.ndarray:
     given = ~np.isnan(height)
     if not given.any():
         return np.full(height.shape[:-1] + (months,), mining.DEFAULT_SUBSIDY_BTC)
-    scheduled = mining.monthly_subsidy(np.where(given, height, 0)[..., 0], months)
+    last = mining.LAST_HALVING * mining.HALVING_INTERVAL_BLOCKS  # no subsidy from here on: higher would overflow
+    scheduled = mining.monthly_subsidy(np.clip(np.where(given, height, 0), 0, last)[..., 0], months)
     return np.where(given, scheduled, mining.DEFAULT_SUBSIDY_BTC)
 
 

@@ -107,25 +107,23 @@ register(ExcelFunction(
 RATE_ARG = Arg("usd_per_kw_month", "USD/kW-month", "Rate at RFS: one rate, or one per block", kind="raw")
 STARTS = Arg("period_starts", "date", "First day of each period (inclusive)", kind="dates")
 ENDS = Arg("period_ends", "date", "Last day of each period (inclusive); the result has this shape", kind="dates")
-ESCALATOR = Arg("annual_escalator", "fraction per year", "Rate step on each RFS anniversary, e.g. 0.03",
-                kind="one", ge=0, le=1, default=0.0)
 
-
-def per_block(value, arg: Arg, keep: np.ndarray, noun: str, **rule) -> np.ndarray:
-    """One ``noun`` for every block, or one per block (``keep`` marks the schedule's blocks); a value on a
-    skipped (blank) schedule row may be blank. ``rule`` holds the bounds each value must meet."""
+def per_block(value, arg: Arg, keep: np.ndarray, noun: str, row: str = "block",
+              row_has: str = "an RFS date and MW", **rule) -> np.ndarray:
+    """One ``noun`` for every ``row`` (a block of the schedule), or one per row (``keep`` marks the rows
+    kept); a value on a skipped (blank) row may be blank. ``rule`` holds the bounds each value must meet."""
     one = to_grid(value, arg.name).size == 1
     parsed = parse_numbers(value, replace(arg, kind="number", **rule), empty=None if one else 0.0)
     flat, errors = parsed.values.ravel(), flat_errors(parsed)
     if one:
         return np.full(int(keep.sum()), flat[0])
     if flat.size != keep.size:
-        raise ArgumentError(f"{arg.name} has {flat.size} cells: give one {noun}, or one per block ({keep.size})")
+        raise ArgumentError(f"{arg.name} has {flat.size} cells: give one {noun}, or one per {row} ({keep.size})")
     blank = blank_cells(value, arg)
     for i in np.flatnonzero(keep & (blank | np.not_equal(errors, None)))[:1]:  # the first bad value is named
         if blank[i]:
-            raise ArgumentError(f"{arg.name} is empty for block {i + 1}, which has an RFS date and MW")
-        raise ArgumentError(f"{errors[i]} (block {i + 1})")
+            raise ArgumentError(f"{arg.name} is empty for {row} {i + 1}, which has {row_has}")
+        raise ArgumentError(f"{errors[i]} ({row} {i + 1})")
     return flat[keep]
 
 

@@ -223,7 +223,7 @@ def get(name: str) -> ExcelFunction | None:
     return REGISTRY.get(name.upper())
 
 
-FUNCTION_MODULES = ("mining", "colocation", "bridge", "valuation", "scenarios", "explain")  # registration order is the reference's order
+FUNCTION_MODULES = ("mining", "colocation", "bridge", "valuation", "scenarios", "trials", "explain")  # registration order is the reference's order
 
 
 def _load() -> None:

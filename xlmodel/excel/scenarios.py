@@ -10,18 +10,18 @@ import numpy as np
 from xlmodel.core import mining, scenarios
 from xlmodel.excel import colocation as colo_excel
 from xlmodel.excel import mining as mining_excel
-from xlmodel.excel.args import Arg, Values, fmt, left_out, one_value, vector
+from xlmodel.excel.args import Arg, Values, fmt, left_out, one_value, shape_text, vector
 from xlmodel.excel.errors import ArgumentError, CellError
 from xlmodel.excel.registry import ExcelFunction, register
 
 CATEGORY = "xlmodel scenarios"
 
 
-def _one(arg: Arg, **changes: Any) -> Arg:
+def one_arg(arg: Arg, **changes: Any) -> Arg:
     return replace(arg, kind="one", **changes)
 
 
-PRICE = _one(mining_excel.PRICE, help="BTC price today")
+PRICE = one_arg(mining_excel.PRICE, help="BTC price today")
 VOLATILITY = Arg("annual_volatility", "fraction per year",
                  "Volatility of BTC's log returns, e.g. 0.5 for 50%; ignored with price_history_usd",
                  kind="one", ge=0)
@@ -45,7 +45,7 @@ HISTORY = Arg("price_history_usd", "USD",
 PRICE_ARGS = (PRICE, VOLATILITY, MONTHS, PATHS, SEED, DRIFT, PERCENTILES, HISTORY)
 
 
-def _read(args: tuple[Arg, ...], parsed: list[Values]) -> list[Any]:
+def read_args(args: tuple[Arg, ...], parsed: list[Values]) -> list[Any]:
     """Each argument as the core takes it: one number, a 1-D array, or None when left out.
 
     Read in argument order, so the first bad argument is the one reported. The registry
@@ -53,7 +53,7 @@ def _read(args: tuple[Arg, ...], parsed: list[Values]) -> list[Any]:
     """
     out: list[Any] = []
     for arg, value in zip(args, parsed):
-        read = one_value(value, arg) if arg.kind == "one" else vector(value, arg)
+        read = one_value(value, arg) if arg.kind in ("one", "flag") else vector(value, arg)
         out.append(None if arg.default is None and np.isnan(read).all() else read)
     return out
 
@@ -65,14 +65,14 @@ def _percentiles(values: np.ndarray | None) -> np.ndarray:
     return q
 
 
-def _history(closes: np.ndarray | None) -> np.ndarray | None:
+def history_closes(closes: np.ndarray | None) -> np.ndarray | None:
     if closes is not None and closes.size < scenarios.MIN_HISTORY_CLOSES:
         raise ArgumentError(f"price_history_usd must hold at least {scenarios.MIN_HISTORY_CLOSES} daily closes "
                             f"(3 months), got {closes.size}")
     return closes
 
 
-def _finite(table: np.ndarray, name: str, hint: str) -> np.ndarray:
+def finite(table: np.ndarray, name: str, hint: str) -> np.ndarray:
     if not np.isfinite(table).all():
         raise ArgumentError(f"{name} has no finite result for these inputs: check {hint}")
     return table
@@ -83,11 +83,11 @@ def _with_months(table: np.ndarray) -> np.ndarray:
 
 
 def _btc_price(*parsed: Values) -> np.ndarray:
-    price, vol, months, paths, seed, drift, q, closes = _read(PRICE_ARGS, list(parsed))
-    q, closes = _percentiles(q), _history(closes)
+    price, vol, months, paths, seed, drift, q, closes = read_args(PRICE_ARGS, list(parsed))
+    q, closes = _percentiles(q), history_closes(closes)
     with np.errstate(all="ignore"):
         table = scenarios.btc_price_percentiles(price, vol, int(months), int(paths), int(seed), drift, q, closes)
-    return _with_months(_finite(table, "SCN_BTC_PRICE", "btc_price_usd, annual_volatility and annual_drift"))
+    return _with_months(finite(table, "SCN_BTC_PRICE", "btc_price_usd, annual_volatility and annual_drift"))
 
 
 register(ExcelFunction(
@@ -98,34 +98,36 @@ register(ExcelFunction(
     PRICE_ARGS, _btc_price, CATEGORY, elementwise=False))
 
 NO_SUBSIDY_FROM = mining.LAST_HALVING * mining.HALVING_INTERVAL_BLOCKS  # higher heights mine no subsidy either
+NETWORK_TODAY = one_arg(mining_excel.NETWORK, help="Network hashrate today")
+GROWTH = Arg("network_growth_per_year", "fraction per year",
+             "Expected growth of the network hashrate, e.g. 0.4 for +40% a year (the mean path)", kind="one", gt=-1.0)
+HEIGHT = one_arg(mining_excel.BLOCK_HEIGHT, default=None,
+                 help="Height of the first block of month 1: the subsidy then halves on schedule; "
+                      "left out, 3.125 BTC throughout")
+HASH_VOL = Arg("hashrate_volatility", "fraction per year", "Volatility of the network hashrate's lognormal shocks",
+               kind="one", ge=0, default=0.0)
+CORRELATION = Arg("correlation", "fraction", "Correlation of the hashrate shocks with the BTC price shocks",
+                  kind="one", ge=-1, le=1, default=0.0)
 MARGIN_ARGS = (
-    PRICE, VOLATILITY,
-    _one(mining_excel.NETWORK, help="Network hashrate today"),
-    Arg("network_growth_per_year", "fraction per year",
-        "Expected growth of the network hashrate, e.g. 0.4 for +40% a year (the mean path)",
-        kind="one", gt=-1.0),
-    _one(mining_excel.EFFICIENCY), _one(mining_excel.POWER), MONTHS, PATHS, SEED,
-    _one(mining_excel.FEES_OPT),
-    _one(mining_excel.BLOCK_HEIGHT, default=None,
-         help="Height of the first block of month 1: the subsidy then halves on schedule; "
-              "left out, 3.125 BTC throughout"),
-    Arg("hashrate_volatility", "fraction per year", "Volatility of the network hashrate's lognormal shocks",
-        kind="one", ge=0, default=0.0),
-    Arg("correlation", "fraction", "Correlation of the hashrate shocks with the BTC price shocks",
-        kind="one", ge=-1, le=1, default=0.0),
-    PERCENTILES, HISTORY,
+    PRICE, VOLATILITY, NETWORK_TODAY, GROWTH, one_arg(mining_excel.EFFICIENCY), one_arg(mining_excel.POWER), MONTHS,
+    PATHS, SEED, one_arg(mining_excel.FEES_OPT), HEIGHT, HASH_VOL, CORRELATION, PERCENTILES, HISTORY,
 )
+
+
+def block_height(height: float | None) -> int | None:
+    """A block height as the core takes it: a whole number, or None for a flat subsidy."""
+    return None if height is None else int(min(height, NO_SUBSIDY_FROM))
 
 
 def _mining_margin(*parsed: Values) -> np.ndarray:
     (price, vol, network, growth, efficiency, power, months, paths, seed, fees, height, hash_vol, rho,
-     q, closes) = _read(MARGIN_ARGS, list(parsed))
-    q, closes = _percentiles(q), _history(closes)
+     q, closes) = read_args(MARGIN_ARGS, list(parsed))
+    q, closes = _percentiles(q), history_closes(closes)
     with np.errstate(all="ignore"):
         margin, negative = scenarios.mining_margin_percentiles(
             price, vol, network, growth, efficiency, power, int(months), int(paths), int(seed), fees,
-            None if height is None else int(min(height, NO_SUBSIDY_FROM)), hash_vol, rho, q, closes)
-    _finite(margin, "SCN_MINING_MARGIN", "btc_price_usd, annual_volatility and hashrate_volatility")
+            block_height(height), hash_vol, rho, q, closes)
+    finite(margin, "SCN_MINING_MARGIN", "btc_price_usd, annual_volatility and hashrate_volatility")
     return _with_months(np.column_stack([margin, negative]))
 
 
@@ -144,16 +146,26 @@ SLIP_SD = Arg("slip_months_sd", "months",
               "Standard deviation of the delay (gamma distributed, independent per block), one or one per block; "
               "0 for a fixed delay of the mean; left out, equal to the mean (an exponential delay)",
               kind="raw", default=None)
+ENTITY = Arg("entity", "text", "Whose execution risk this is, e.g. the ticker: each entity's draws are independent of "
+             "other entities' and of the BTC price, and the same for the same seed (case and spaces do not count)",
+             kind="text", default=None)
 COLO_ARGS = (
     replace(colo_excel.RFS, help="Planned ready-for-service date of each block"),
     colo_excel.BLOCKS, colo_excel.RATE_ARG,
     replace(colo_excel.STARTS, help="First day of each period (inclusive); one result row each"),
     replace(colo_excel.ENDS, help="Last day of each period (inclusive)"),
-    SLIP_MEAN, PATHS, SEED, SLIP_SD, PERCENTILES, colo_excel.ESCALATOR,
+    SLIP_MEAN, PATHS, SEED, SLIP_SD, PERCENTILES, colo_excel.ESCALATORS, ENTITY,
 )
 
 
-def _slips(mean_value, sd_value, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def entity_text(text: np.ndarray) -> str:
+    """The entity of an execution-risk draw: one cell of text ("" when left out)."""
+    if text.size != 1:
+        raise ArgumentError(f"entity must be one cell, got a {shape_text(text.shape)} range")
+    return str(text.flat[0])
+
+
+def slips(mean_value, sd_value, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and sd of each block's delay [months]; the sd is the mean where left out."""
     mean = colo_excel.per_block(mean_value, SLIP_MEAN, keep, "mean", **SLIP_RULE)
     sd = mean if left_out(sd_value) else colo_excel.per_block(sd_value, SLIP_SD, keep, "sd", **SLIP_RULE)
@@ -164,20 +176,21 @@ def _slips(mean_value, sd_value, keep: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _colo_revenue(rfs_value, mw_value, rate_value, starts: Values, ends: Values, mean_value, paths: Values,
-                  seed: Values, sd_value, *rest: Values) -> np.ndarray:
+                  seed: Values, sd_value, q: Values, escalator: Values, entity: np.ndarray) -> np.ndarray:
     rfs, mw, keep = colo_excel.rfs_blocks(rfs_value, mw_value)
     rates = colo_excel.block_rates(rate_value, keep)
     first, errors = colo_excel.periods(starts, ends)
     first, last, errors = first.ravel(), ends.values.ravel(), errors.ravel()
-    mean, sd = _slips(mean_value, sd_value, keep)
-    paths, seed, q, escalator = _read((PATHS, SEED, *COLO_ARGS[9:]), [paths, seed, *rest])
+    mean, sd = slips(mean_value, sd_value, keep)
+    paths, seed, q = read_args((PATHS, SEED, COLO_ARGS[9]), [paths, seed, q])
+    escalator = colo_excel.block_escalators(escalator, keep)
     q = _percentiles(q)
     ok = np.equal(errors, None)
     with np.errstate(all="ignore"):
         table = scenarios.colo_revenue_percentiles(
             rfs.astype("datetime64[D]"), mw, rates, first[ok].astype("datetime64[D]"),
-            last[ok].astype("datetime64[D]"), mean, int(paths), int(seed), sd, q, escalator)
-    _finite(table, "SCN_COLO_REVENUE", "usd_per_kw_month and mw_blocks")
+            last[ok].astype("datetime64[D]"), mean, int(paths), int(seed), sd, q, escalator, entity_text(entity))
+    finite(table, "SCN_COLO_REVENUE", "usd_per_kw_month and mw_blocks")
     if ok.all():
         return table
     out = np.empty((last.size, q.size), dtype=object)
@@ -190,6 +203,6 @@ def _colo_revenue(rfs_value, mw_value, rate_value, starts: Values, ends: Values,
 register(ExcelFunction(
     "SCN_COLO_REVENUE",
     "Percentiles of each period's colocation revenue when each block's RFS date slips by a random delay "
-    "(gamma distributed; billing as COLO_REVENUE_SCHEDULE).",
+    "(gamma distributed, drawn for the entity; billing as COLO_REVENUE_SCHEDULE).",
     "table: one row per period, the revenue in USD at each percentile",
     COLO_ARGS, _colo_revenue, CATEGORY, elementwise=False))

@@ -3,7 +3,7 @@ and what the market pays per contracted MW."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -61,17 +61,40 @@ def _paired(first, second, first_rule: dict, second_rule: dict, row: str) -> tup
             kept_column(value_b, arg_b, keep, "row", **second_rule)[keep])
 
 
+def instruments(counts, strikes, principals, conversions) -> tuple[np.ndarray, ...]:
+    """Option tranches (counts, strikes) and convertible notes (principals, conversion prices), checked."""
+    return (*_paired((counts, COUNTS), (strikes, STRIKES), {"ge": 0}, {"ge": 0}, "tranche"),
+            *_paired((principals, PRINCIPALS), (conversions, CONVERSIONS), {"ge": 0}, {"gt": 0}, "note"))
+
+
 def _diluted_shares(basic: Values, price: Values, counts, strikes, principals, conversions) -> np.ndarray:
-    tranches = _paired((counts, COUNTS), (strikes, STRIKES), {"ge": 0}, {"ge": 0}, "tranche")
-    notes = _paired((principals, PRINCIPALS), (conversions, CONVERSIONS), {"ge": 0}, {"gt": 0}, "note")
+    held = instruments(counts, strikes, principals, conversions)
     return broadcast_call("VAL_DILUTED_SHARES", (BASIC, SHARE_PRICE), [basic, price],
-                          lambda b, p: valuation.diluted_shares(b, p, *tranches, *notes))
+                          lambda b, p: valuation.diluted_shares(b, p, *held))
 
 
 register(ExcelFunction(
     "VAL_DILUTED_SHARES",
     "Fully diluted shares: treasury stock method for options, warrants and RSUs; if-converted for notes in the money.",
     "shares", (BASIC, SHARE_PRICE, COUNTS, STRIKES, PRINCIPALS, CONVERSIONS), _diluted_shares, CATEGORY,
+    elementwise=False))
+
+EQUITY = Arg("equity_value_usd", "USD", "Equity value, every convertible note counted as debt; a range (a column of "
+             "trials) gives one result each")
+BASIC_SOLVED = replace(BASIC, ge=None, gt=0)
+
+
+def _value_per_share(equity: Values, basic: Values, counts, strikes, principals, conversions) -> np.ndarray:
+    held = instruments(counts, strikes, principals, conversions)
+    return broadcast_call("VAL_VALUE_PER_SHARE", (EQUITY, BASIC_SOLVED), [equity, basic],
+                          lambda e, b: valuation.value_per_share(e, b, *held))
+
+
+register(ExcelFunction(
+    "VAL_VALUE_PER_SHARE",
+    "Value per share with dilution at that value: V = (equity + principal of the notes converting at V) / "
+    "VAL_DILUTED_SHARES at V, solved exactly; equity <= 0 gives equity / basic shares.",
+    "USD/share", (EQUITY, BASIC_SOLVED, COUNTS, STRIKES, PRINCIPALS, CONVERSIONS), _value_per_share, CATEGORY,
     elementwise=False))
 
 MARGIN = Arg("noi_margin", "fraction", "NOI as a share of rent (80-85% modified gross, 90%+ NNN)", ge=0, le=1)
@@ -84,6 +107,7 @@ CAP_RATE = Arg("terminal_cap_rate", "fraction per year",
 CAPEX = Arg("remaining_capex_usd", "USD", "Build capex still to spend, subtracted undiscounted", kind="one", ge=0,
             default=0.0)
 MAX_TERM_YEARS = 100
+MW_BLOCKS = replace(RFS, name="mw_blocks", unit="MW", help="MW of each block, one per RFS date")
 
 
 def _terms(value, keep: np.ndarray) -> np.ndarray:
@@ -91,20 +115,44 @@ def _terms(value, keep: np.ndarray) -> np.ndarray:
     return per_block(value, TERM, keep, "term", ge=1, le=MAX_TERM_YEARS, integer=True)
 
 
-def _lease_npv(rfs_value, mw_value, rate_value, margin: Values, discount: Values, term_value,
-               valuation_date: Values, escalator: Values, cap: Values, capex: Values) -> np.ndarray:
+@dataclass(frozen=True)
+class LeaseSchedule:
+    """A checked lease schedule: per block its RFS date, MW, rate and term, the rows of the ranges it
+    kept (``keep``), its escalator, the valuation date and the contract years."""
+
+    rfs: np.ndarray
+    mw: np.ndarray
+    rates: np.ndarray
+    terms: np.ndarray
+    keep: np.ndarray
+    escalator: np.ndarray  # one per block
+    day: np.datetime64
+    leases: valuation.LeaseYears
+
+
+def lease_schedule(rfs_value, mw_value, rate_value, term_value, valuation_date: Values,
+                   escalator: Values) -> LeaseSchedule:
+    """The schedule ``VAL_LEASE_NPV`` values, with a named message for an empty one or a valuation date
+    after every term."""
     rfs, mw, keep = rfs_blocks(rfs_value, mw_value)
     if rfs.size == 0:
         raise ArgumentError("rfs_dates holds no block: give at least one RFS date with its MW")
-    leases = valuation.lease_years(rfs.astype("datetime64[D]"), mw, block_rates(rate_value, keep), _terms(term_value, keep),
-                                   block_escalators(escalator, keep))
+    rfs, rates, terms = rfs.astype("datetime64[D]"), block_rates(rate_value, keep), _terms(term_value, keep)
+    step = block_escalators(escalator, keep)
+    leases = valuation.lease_years(rfs, mw, rates, terms, step)
     day = np.datetime64(int(one_value(valuation_date, VALUATION_DATE)), "D")
     if day > leases.last_term_end:
         raise ArgumentError(f"valuation_date {day} is after every block's term end (the last ends "
                             f"{leases.last_term_end}): no lease cash flow is left to value")
+    return LeaseSchedule(rfs, mw, rates, terms, keep, step, day, leases)
+
+
+def _lease_npv(rfs_value, mw_value, rate_value, margin: Values, discount: Values, term_value,
+               valuation_date: Values, escalator: Values, cap: Values, capex: Values) -> np.ndarray:
+    schedule = lease_schedule(rfs_value, mw_value, rate_value, term_value, valuation_date, escalator)
     spend = one_value(capex, CAPEX)
     return broadcast_call("VAL_LEASE_NPV", (MARGIN, DISCOUNT, CAP_RATE), [margin, discount, cap],
-                          lambda m, r, c: valuation.lease_npv(leases, m, r, day, c, spend))
+                          lambda m, r, c: valuation.lease_npv(schedule.leases, m, r, schedule.day, c, spend))
 
 
 register(ExcelFunction(
@@ -112,8 +160,7 @@ register(ExcelFunction(
     "Value today of contracted lease NOI (rent by COLO_REVENUE_SCHEDULE's rule to each term end, discounted like "
     "XNPV), plus an optional re-lease value at a cap rate, less capex still to spend.",
     "USD (a grid when rates and margins are a column and a row)",
-    (RFS, replace(RFS, name="mw_blocks", unit="MW", help="MW of each block, one per RFS date"), RATE_ARG, MARGIN,
-     DISCOUNT, TERM, VALUATION_DATE, ESCALATORS, CAP_RATE, CAPEX),
+    (RFS, MW_BLOCKS, RATE_ARG, MARGIN, DISCOUNT, TERM, VALUATION_DATE, ESCALATORS, CAP_RATE, CAPEX),
     _lease_npv, CATEGORY, elementwise=False))
 
 COST = Arg("cost_usd_per_year", "USD/year", "The cost, paid evenly day by day (corporate cash SG&A)", ge=0)
@@ -138,6 +185,8 @@ register(ExcelFunction(
 YEARS = Arg("years", "years", "Horizon; rounded to whole months (at least one)", gt=0, le=50)
 CURTAIL = Arg("curtail", "TRUE/FALSE", "Switch the fleet off in a month whose margin would be negative", kind="flag",
               default=True)
+OTHER_COST = Arg("other_cost_usd_per_year", "USD/year", "Other cash cost, paid whether the fleet runs or not", ge=0,
+                 default=0.0)
 
 
 def _growth(name: str, what: str) -> Arg:
@@ -154,9 +203,7 @@ register(ExcelFunction(
      FEES_OPT,
      Arg("block_height", "blocks", "Height of the next block: the subsidy follows the halvings; left out, 3.125 BTC",
          ge=0, integer=True, default=None),
-     Arg("other_cost_usd_per_year", "USD/year", "Other cash cost, paid whether the fleet runs or not", ge=0,
-         default=0.0),
-     CURTAIL, POOL_FEE),
+     OTHER_COST, CURTAIL, POOL_FEE),
     valuation.mining_npv, CATEGORY))
 
 PART_NAMES = Arg("part_names", "text", "Name of each part: contracted leases, pipeline, mining, ...", kind="text")
