@@ -116,6 +116,8 @@ SAMPLE_BY_FUNCTION = {
         "total_value_usd": [[8.7e9], [3.7e9], [5.5e9]],
     },
     "SCN_PIPELINE_TRIALS": {"mw": [[200], [300], [1_000]]},
+    "SCN_FIT_GROWTH": {"dates": [["2025-01-31"], ["2025-04-30"], ["2025-07-31"], ["2025-10-31"]],
+                       "values": [[820], [900], [1_010], [1_080]]},
     # explaining a hashcost call over a column of efficiencies, one of them bad
     "XLMODEL_EXPLAIN": {"function_name": "BTC_HASHCOST", "arg_1": [[20], ["n/a"], [18]], "arg_2": 50,
                         **{f"arg_{i}": None for i in range(3, 11)}},

@@ -7,10 +7,23 @@ from typing import Any
 
 import numpy as np
 
-from xlmodel.core import mining, scenarios
+from xlmodel.core import fitting, mining, scenarios
 from xlmodel.excel import colocation as colo_excel
 from xlmodel.excel import mining as mining_excel
-from xlmodel.excel.args import Arg, Values, fmt, left_out, one_value, shape_text, vector
+from xlmodel.excel.args import (
+    Arg,
+    Values,
+    blank_cells,
+    flat_errors,
+    fmt,
+    kept_column,
+    left_out,
+    one_value,
+    shape_text,
+    to_grid,
+    vector,
+)
+from xlmodel.excel.readers import parse_dates
 from xlmodel.excel.errors import ArgumentError, CellError
 from xlmodel.excel.registry import ExcelFunction, register
 
@@ -206,3 +219,53 @@ register(ExcelFunction(
     "(gamma distributed, drawn for the entity; billing as COLO_REVENUE_SCHEDULE).",
     "table: one row per period, the revenue in USD at each percentile",
     COLO_ARGS, _colo_revenue, CATEGORY, elementwise=False))
+
+
+MIN_GROWTH_POINTS = 3
+FIT_CLOSES = Arg("price_history_usd", "USD", f"Daily BTC closes, oldest first, at least {scenarios.MIN_HISTORY_CLOSES} "
+                 "(Data_Prices after a refresh); blank cells are skipped", kind="raw")
+FIT_DATES = Arg("dates", "date", "Date of each observation (Data_Network's hashrate history); blank rows are skipped",
+                kind="raw")
+FIT_VALUES = Arg("values", "EH/s", "The observations, one per date, > 0 (network hashrate)", kind="raw")
+
+
+def _kept_numbers(value, arg: Arg) -> np.ndarray:
+    """The numbers of a range, blanks skipped; text or a number out of bounds is named with its row."""
+    blank = blank_cells(value, arg)
+    return kept_column(value, arg, ~blank, "row", gt=0)[~blank]
+
+
+def _fit_volatility(closes_value) -> float:
+    closes = history_closes(_kept_numbers(closes_value, FIT_CLOSES))
+    return fitting.annualized_volatility(closes)
+
+
+def _fit_growth(dates_value, values_value) -> float:
+    dates = parse_dates(dates_value, FIT_DATES, allow_empty=True)
+    if dates.values.size != to_grid(values_value, FIT_VALUES.name).size:
+        raise ArgumentError(f"dates has {dates.values.size} cells but values has "
+                            f"{to_grid(values_value, FIT_VALUES.name).size}: give one value per date")
+    keep = ~(blank_cells(dates_value, FIT_DATES) & blank_cells(values_value, FIT_VALUES))
+    values = kept_column(values_value, FIT_VALUES, keep, "row", gt=0)[keep]
+    errors = flat_errors(dates)
+    for i in np.flatnonzero(keep & np.not_equal(errors, None))[:1]:
+        raise ArgumentError(f"{errors[i]} (row {i + 1})")
+    days = dates.values.ravel()[keep]
+    if days.size < MIN_GROWTH_POINTS:
+        raise ArgumentError(f"values must hold at least {MIN_GROWTH_POINTS} dated observations, got {days.size}")
+    if np.ptp(days) == 0:
+        raise ArgumentError("dates must not all be the same day: a growth rate needs time to pass")
+    return fitting.log_linear_growth(days, values)
+
+
+register(ExcelFunction(
+    "SCN_FIT_VOLATILITY",
+    "Annualised volatility of daily closes: the standard deviation of daily log returns times sqrt(365).",
+    "fraction per year", (FIT_CLOSES,), lambda closes: np.full((1, 1), _fit_volatility(closes)), CATEGORY,
+    elementwise=False))
+
+register(ExcelFunction(
+    "SCN_FIT_GROWTH",
+    "Growth per year of a dated series by a log-linear fit: exp(365.25 x the slope of ln(value) on the day) - 1.",
+    "fraction per year", (FIT_DATES, FIT_VALUES),
+    lambda dates, values: np.full((1, 1), _fit_growth(dates, values)), CATEGORY, elementwise=False))
