@@ -85,7 +85,7 @@ def test_a_refresh_against_replayed_filings_fills_the_mapped_companies(template,
     assert "000155837025006119" in value(COLUMN["url"], riot)
 
 
-FISCAL_YEAR_ENDS = {"IREN": 6, "CLSK": 9, "APLD": 5}  # month; the domain notes' list, December otherwise
+FISCAL_YEAR_ENDS = {"IREN": 6, "CLSK": 9, "APLD": 5, "HIVE": 3}  # month; the domain notes' list, December otherwise
 
 
 def test_every_embedded_peer_figure_names_its_address_its_document_and_its_fiscal_quarter():

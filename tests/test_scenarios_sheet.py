@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import openpyxl
 import pytest
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from xlmodel.core import mining
+from xlmodel.data import embedded
 from xlmodel.excel import call
+from xlmodel.template.colocation import QUARTERS
 from xlmodel.template.scenarios import MONTHS
 
 
@@ -51,6 +55,11 @@ def test_the_2028_halving_shows_in_the_margin_and_the_share_of_negative_months(t
 def test_slips_never_raise_a_quarter_above_the_plan_and_delivered_blocks_do_not_move(table, calculated):
     plan, slipped = table("scn_colo_plan")[:, 0], table("scn_colo_revenue")
     assert (slipped <= plan[:, None] * (1 + 1e-12) + 1e-6).all()
-    held = 11  # 2024-Q1 to 2026-Q3: only blocks billing by the valuation date earn in them
+    # the quarters that end before the first block not billing by the valuation date: nothing in them can slip
+    valuation = dt.date(1899, 12, 30) + dt.timedelta(days=int(calculated.names["val_valuation_date"]))
+    first_slip = min(dt.date.fromisoformat(lease.rfs_date) for lease in embedded.leases("CORZ")
+                     if dt.date.fromisoformat(lease.rfs_date) > valuation)
+    held = sum(1 for year, q in QUARTERS if dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) <= first_slip)
+    assert held >= 8
     np.testing.assert_allclose(slipped[:held], np.repeat(plan[:held, None], 5, 1))
-    assert slipped[12, 0] < plan[12]  # the 2026 year-end blocks slip into 2027
+    assert slipped[held + 1, 0] < plan[held + 1]  # the later blocks slip into the quarters after

@@ -93,6 +93,9 @@ def _mentions(text: str) -> bool:
     return any(word in upper for word in WORDS) and bool(CALLS.search(text))
 
 
+REWRITTEN = frozenset(lookups.PYTHON) | frozenset(conditional.NAMES)  # the calls _rewritten may replace
+
+
 def _rewritten(book: Book, sheet: str, text: str) -> str:
     """The formula with its untrusted lookups and conditional aggregates calling Python: one tokenizing."""
     def rewrite(name: str, args: list[str]) -> str | None:
@@ -101,7 +104,7 @@ def _rewritten(book: Book, sheet: str, text: str) -> str:
             return None if lookup_trusted(book, sheet, name, args) else routed
         return _conditional_call(book, sheet, name, args)
 
-    return lookups.rewrite_calls(text, rewrite)
+    return lookups.rewrite_calls(text, rewrite, REWRITTEN)
 
 
 # --- what the book holds ----------------------------------------------------------------------------

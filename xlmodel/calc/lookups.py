@@ -354,14 +354,18 @@ def route(formula: str, keep: Callable[[str, list[str]], bool] | None = None) ->
     :mod:`xlmodel.calc.checked_routes` to look at once the book is evaluated.
     """
     keep = checkable if keep is None else keep
-    return rewrite_calls(formula, lambda name, args: None if keep(name, args) else routed_call(name, args))
+    return rewrite_calls(formula, lambda name, args: None if keep(name, args) else routed_call(name, args),
+                         frozenset(PYTHON))
 
 
-def rewrite_calls(formula: str, rewrite: Callable[[str, list[str]], str | None]) -> str:
+def rewrite_calls(formula: str, rewrite: Callable[[str, list[str]], str | None],
+                  names: frozenset[str] | None = None) -> str:
     """``formula`` with each call for which ``rewrite(NAME, argument_texts)`` gives a text replaced by it.
 
     A call whose result is used as a reference (beside ``:``, or inside OFFSET, ROW, CELL,
-    ...) is left alone: a Python function returns values, never a reference.
+    ...) is left alone: a Python function returns values, never a reference. ``names``: the
+    only functions ``rewrite`` may replace; the others' arguments are not even split (a long
+    model formula nests dozens of calls, and splitting each was most of the cost).
     """
     tokens = Tokenizer(formula).items
     out: list[str] = []
@@ -381,14 +385,19 @@ def rewrite_calls(formula: str, rewrite: Callable[[str, list[str]], str | None])
         elif stack and (closing or (tok.type == Token.ARRAY and tok.subtype == Token.CLOSE)):
             frame = stack.pop()
             out.append(tok.value)
-            follows = next((t.value for t in tokens[i + 1:] if t.type != Token.WSPACE), "")
-            if closing and not frame["ref"] and not follows.startswith(":"):
+            if closing and not frame["ref"] and (names is None or frame["name"] in names) and not _next_text(
+                    tokens, i).startswith(":"):
                 text = rewrite(frame["name"], _split("".join(out[frame["start"] + 1:-1])))
                 if text:
                     out[frame["start"]:] = [("@" if frame["at"] else "") + text]
         else:
             out.append(tok.value)
     return "=" + "".join(out)
+
+
+def _next_text(tokens: list, i: int) -> str:
+    """The text of the first token after ``i`` that is not white space."""
+    return next((tokens[j].value for j in range(i + 1, len(tokens)) if tokens[j].type != Token.WSPACE), "")
 
 
 def _takes_reference(stack: list[dict]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ def _show(value: Any) -> str:
 
 
 def print_summary(console: Console, calc: Calculation, written: Path) -> None:
-    n_xl = sum(1 for f in calc.formulas.values() if calls_xlmodel(f))
+    texts = Counter(calc.formulas.values())  # an array formula's text is every one of its cells': test it once
+    n_xl = sum(n for text, n in texts.items() if calls_xlmodel(text))
     console.print(f"[bold]{escape(str(calc.path))}[/]: {len(calc.formulas)} formula cells computed, "
                   f"{n_xl} of them with xlmodel functions")
     results = {n: calc.names[n] for n in calc.computed_names if not n.startswith("_")}  # "_name": a helper cell

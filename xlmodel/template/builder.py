@@ -22,10 +22,12 @@ from xlmodel.template import (
     companies,
     coverage,
     datasheets,
+    distribution,
     inputs,
     mining,
     peers,
     scenarios,
+    trials,
     valuation,
 )
 from xlmodel.template.layout import Styles
@@ -33,7 +35,7 @@ from xlmodel.template.layout import Styles
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
 UDF_MODULE = "xlmodel.excel.udfs"
 CONF_SHEET = "xlwings.conf"
-MODEL_SHEETS = ["Mining", "Colocation", "Bridge", "Peers", "Valuation", "Coverage", "Scenarios", "Companies"]
+MODEL_SHEETS = ["Mining", "Colocation", "Bridge", "Peers", "Valuation", "Coverage", "Scenarios", "Trials", "Companies"]
 SHEETS = ["README", "Inputs", *MODEL_SHEETS, CONF_SHEET, *datasheets.SHEET_NAMES]
 
 README_LINES = [
@@ -66,6 +68,9 @@ README_LINES = [
     ("Scenarios: percentiles, not points: a BTC price fan, the fleet's mining-margin fan and the probability of a "
      "negative margin by month (base and stress volatility, the 2028 halving in view), and colocation revenue "
      "under RFS slips against the plan.", "text"),
+    ("Trials: value as a distribution: one column of simulated worlds per part of the company's value (BTC price "
+     "and network, RFS slips, pipeline outcomes), summed row by row into value per share; and each covered "
+     "company's value per share in fewer worlds, for Coverage.", "text"),
     ("Companies: every covered company's sourced records (operations, lease blocks, pipeline sites, build capex), "
      "each with its date and source, and the inputs in use by company.", "text"),
     ("Settings: provider URLs, the SEC User-Agent and the Stooq key Refresh uses (environment variables of the "
@@ -120,9 +125,10 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     colocation.write_colocation(sheets["Colocation"], wb, styles)
     bridge.write_bridge(sheets["Bridge"], wb, styles)
     peers.write_peers(sheets["Peers"], wb, styles)
-    valuation.write_valuation(sheets["Valuation"], wb, styles)
+    valuation.write_valuation(sheets["Valuation"], wb, styles, distribution.write_distribution)
     coverage.write_coverage(sheets["Coverage"], wb, styles)
     scenarios.write_scenarios(sheets["Scenarios"], wb, styles)
+    trials.write_trials(sheets["Trials"], wb, styles)
     companies.write_companies(sheets["Companies"], wb, styles)
     _write_conf(wb.add_worksheet(CONF_SHEET))
     datasheets.write_settings(wb.add_worksheet("Settings"), styles)

@@ -139,7 +139,7 @@ def _ops_columns() -> list[Column]:
 LEASE_SOURCED = ["key", "ticker", "tenant", "site", "mw", "basis", "rfs", "rfs_stated", "term", "tcv", "stated", "esc",
                  "own", "status", "as_of", "quote", "document", "url", "note"]
 LEASE_DERIVED = ["block", "applies", "used_mw", "used_rfs", "used_term", "used_own", "rate", "used_rate", "mw_it",
-                 "rate_it", "escalator", "term_end", "check", "schedule_gap"]
+                 "rate_it", "escalator", "term_end", "check", "schedule_gap", "unquantified"]
 L = {name: xl_col_to_name(i) for i, name in enumerate(LEASE_SOURCED + LEASE_DERIVED)}
 
 
@@ -172,8 +172,8 @@ def _lease_columns(first: int) -> list[Column]:
         ])
         gaps = f'_xlfn.TEXTJOIN(", ",TRUE,{gaps})'
         where = f'" (type it on Inputs, row "&({inputs.BLOCK_FIRST}+{c["block"]}{r})&", its override columns)"'
-        return (f'IF({c["ticker"]}{r}="","",IF({gaps}="","",{c["ticker"]}{r}&": lease "&{c["block"]}{r}&" ("&'
-                f'{c["tenant"]}{r}&"): "&{gaps}&{where}))')
+        return (f'IF(OR({c["ticker"]}{r}="",{c["unquantified"]}{r}=TRUE),"",IF({gaps}="","",{c["ticker"]}{r}&'
+                f'": lease "&{c["block"]}{r}&" ("&{c["tenant"]}{r}&"): "&{gaps}&{where}))')
 
     return [
         Column("key", "text", "formula", formula=lambda r: f'IF({c["ticker"]}{r}="","",{c["ticker"]}{r}&"#"&'
@@ -202,8 +202,8 @@ def _lease_columns(first: int) -> list[Column]:
                f'{c["ticker"]}{r}=model_override_ticker,N({c["block"]}{r})<={inputs.BLOCKS})'),
         Column("MW used (its basis)", "num", "formula", formula=lambda r: _used(r, f"{c['mw']}{r}", "blk_ovr_mw"),
                name="lease_used_mw"),
-        Column("RFS date used", "date", "formula", formula=lambda r: _used(r, f"{c['rfs']}{r}", "blk_ovr_rfs"),
-               name="lease_used_rfs"),
+        Column("RFS date used", "date", "formula", formula=lambda r: (  # an unquantified lease is listed, not valued
+            f'IF({c["unquantified"]}{r}=TRUE,"",{_used(r, c["rfs"] + str(r), "blk_ovr_rfs")})'), name="lease_used_rfs"),
         Column("term used", "num0", "formula", formula=lambda r: _used(r, f"{c['term']}{r}", "blk_ovr_term"),
                name="lease_used_term"),
         Column("ownership used", "pct", "formula",
@@ -229,8 +229,11 @@ def _lease_columns(first: int) -> list[Column]:
             name="lease_term_end"),
         Column("what is missing", "text", "formula", formula=check, name="lease_check"),
         Column("billing schedule incomplete", "text", "formula", formula=lambda r: (  # what revenue needs: no term
-            f'IF({c["ticker"]}{r}="","",OR({c["used_rfs"]}{r}="",{c["mw_it"]}{r}="",{c["rate_it"]}{r}=""))'),
-            name="lease_schedule_gap"),
+            f'IF(OR({c["ticker"]}{r}="",{c["unquantified"]}{r}=TRUE),"",OR({c["used_rfs"]}{r}="",{c["mw_it"]}{r}="",'
+            f'{c["rate_it"]}{r}=""))'), name="lease_schedule_gap"),
+        Column("listed, not valued (no MW, rate or value disclosed)", "text", "formula", formula=lambda r: (
+            f'IF({c["ticker"]}{r}="","",AND({c["used_mw"]}{r}="",{c["used_rate"]}{r}="",{c["tcv"]}{r}=""))'),
+            name="lease_unquantified"),
     ]
 
 
@@ -329,6 +332,8 @@ def _matrix_columns() -> list[tuple[str, str, str, Callable[[int], str]]]:
         ("mining: what is missing", "cmp_mining_missing", "text", _mining_missing),
         ("corporate costs: what is missing", "cmp_corporate_missing", "text",
          lambda r: _missing(r, PARTS_NEEDING["corporate"])),
+        ("leases listed, not valued", "cmp_leases_unquantified", "num0",
+         lambda r: f"COUNTIFS(lease_ticker,{t(r)},lease_unquantified,TRUE)"),
         ("what is missing", "cmp_missing", "text", lambda r: (
             f'_xlfn.TEXTJOIN("; ",TRUE,{_cell(r, "cmp_capital_missing")},{_cell(r, "cmp_leases_missing")},'
             f'{_cell(r, "cmp_mining_missing")},{_cell(r, "cmp_corporate_missing")})')),

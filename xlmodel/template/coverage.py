@@ -91,16 +91,24 @@ COLUMNS = [
     Col("ev_per_mw", "EV per contracted IT MW, other parts out (USD per MW)", "usd",
         'IF({mw}=0,"",VAL_IMPLIED_USD_PER_MW({price},{diluted},{net_debt},{pipeline}+{mining}+{btc}+{corporate},{mw}))',
         "cov_ev_per_mw", "key", parts=("capital", "leases", "mining", "corporate")),
+    Col("p_above", "probability that value exceeds the price", "pct",
+        'IF(COUNT({trials})=0,"",COUNTIF({trials},">"&{price})/COUNT({trials}))', "cov_p_above_price", "key",
+        cells=("price",)),
+    Col("p50", "value per share, median of the worlds (USD/share)", "usd2",
+        'IF(COUNT({trials})=0,"",PERCENTILE.INC({trials},0.5))', "cov_value_p50", "formula"),
     Col("oldest", "oldest input", "date", _m("cmp_oldest"), "cov_oldest_input", "link"),
     Col("missing", "what is missing", "text", _m("cmp_missing"), "cov_missing", "alert"),
+    Col("unvalued", "leases listed, not valued", "text", f'IF({_m("cmp_leases_unquantified")}=0,"",'
+        f'{_m("cmp_leases_unquantified")}&" lease(s) with no MW, rate or value disclosed: listed on Companies, not '
+        'valued")', "cov_leases_not_valued", "alert"),
 ]
 COL = {c.key: i + 1 for i, c in enumerate(COLUMNS)}  # column index (0-based) of each key; the ticker is column A
 CHART_ROWS = 24
 
 
-def _formula(col: Col, row: int) -> str:
+def _formula(col: Col, row: int, ticker: str) -> str:
     cells = {key: f"{xl_col_to_name(c)}{row}" for key, c in COL.items()}
-    text = col.formula.format(A=f"$A{row}", **cells)
+    text = col.formula.format(A=f"$A{row}", trials=f"cov_trials_{ticker.lower()}", **cells)
     if col.cells:
         needed = [cells[k] if k in cells else _m(k).format(A=f"$A{row}") for k in col.cells]
         text = f'IF(OR({",".join(f"{n}=" + chr(34) * 2 for n in needed)}),"",{text})'
@@ -128,7 +136,7 @@ def write_coverage(ws, wb: Workbook, styles: Styles) -> None:
         ws.write_string(r, 0, ticker, styles.label)
         for c, col in enumerate(COLUMNS, start=1):
             fmt = styles.alert if col.role == "alert" else styles.get(col.role, col.number)
-            text = _formula(col, r + 1)
+            text = _formula(col, r + 1, ticker)
             if col.array:
                 ws.write_array_formula(r, c, r, c, "{=" + text + "}", fmt)
             else:

@@ -37,8 +37,12 @@ BTC_PERIOD_ROW = OPERATIONS_HEADER + len(OPERATIONS) + 1
 MARKET_HEADER = BTC_PERIOD_ROW + 2
 
 MARKET_INPUTS = [
-    Row("BTC price", "=Data_Prices!$B$2", "USD", "Coinbase spot from the last refresh (Data_Prices; see Sources); "
-        "type a number to override", "btc_price_usd", "usd", "link"),
+    Row("BTC price", "=Data_Prices!$B$2", "USD", "Coinbase spot from the last refresh (Data_Prices; see Sources). A "
+        "single point: the mean of the simulated paths (zero drift), not their median", "btc_price_usd", "usd", "link"),
+    Row("BTC price, median of the paths at the mining horizon", '=IF(ISNUMBER(btc_price_usd),PERCENTILE.INC('
+        "SCN_PRICE_TRIALS(btc_price_usd,scn_volatility,12*val_mining_years,trials_paths,scn_seed,scn_drift),0.5),\"\")",
+        "USD", "The paths' median falls below the flat price as volatility drags it: "
+        "exp(-volatility^2 / 2 x years) of it at zero drift", "btc_price_median_usd", "usd", "formula"),
     Row("Network difficulty", "=Data_Network!$B$3", "difficulty", "mempool.space, last refresh (Data_Network)",
         "difficulty", "sci", "link"),
     Row("Block height", "=IF(ISNUMBER(Data_Network!$B$2),Data_Network!$B$2,NA())", "blocks",
@@ -255,5 +259,6 @@ def _write_block(ws, wb: Workbook, styles: Styles, r: int, k: int) -> None:
     typed = "+".join(f'({xl_rowcol_to_cell(r, col)}<>"")' for col, _, _ in BLOCK_OVERRIDES)
     applied = (f'IF({typed}=0,"",IF(model_override_ticker=model_ticker,"overridden","not applied: the overrides '
                f'are for "&model_override_ticker))')
-    gaps = f'IFERROR(INDEX(lease_check,{at}),"")'
+    gaps = (f'IFERROR(IF(INDEX(lease_unquantified,{at})=TRUE,"listed, not valued: no MW, rate or value disclosed '
+            f'(type MW, an RFS date and a rate to value it)",INDEX(lease_check,{at})),"")')
     ws.write_formula(r, 6, f'=_xlfn.TEXTJOIN("; ",TRUE,{",".join(checks)},{applied},{gaps})', styles.alert)

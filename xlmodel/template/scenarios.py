@@ -14,20 +14,44 @@ MONTHS = 36  # past the 2028 halving (block 1,050,000, about 27 months after the
 PERCENTILES = ["P5", "P25", "P50", "P75", "P95"]  # the functions' default percentiles, as headers
 VALUATION_MD = "xlmodel docs: ../shared/docs/valuation.md"
 FIRST = 3  # header row of the inputs (0-based)
+CLOSES = "Data_Prices!$K$2:$K$2000"  # the daily closes a refresh writes (column K: close), oldest first
+HASHRATE_DATES, HASHRATE = "Data_Network!$G$2:$G$2000", "Data_Network!$H$2:$H$2000"  # the hashrate history
 
 
 def _inputs() -> list[Row]:
     return [
         Row("BTC price today", "=btc_price_usd", "USD", "Inputs", None, "usd", "link"),
-        Row("BTC volatility, base", 0.45, "fraction per year", "2025's realised volatility: K33's 2.24% average "
-            f"daily x sqrt(365) = 42.8%; 45-55% a defensible default; {VALUATION_MD} 3.3", "scn_volatility",
+        Row("BTC volatility, typed", 0.45, "fraction per year", "2025's realised volatility: K33's 2.24% average "
+            f"daily x sqrt(365) = 42.8%; 45-55% a defensible default; {VALUATION_MD} 3.3", "scn_volatility_typed",
             "pct", "input"),
+        Row("BTC volatility, fitted to Data_Prices' daily closes", f'=IF(COUNT({CLOSES})<93,"",SCN_FIT_VOLATILITY('
+            f'{CLOSES}))', "fraction per year", '=IF(scn_volatility_fitted="","No daily closes yet: Refresh pulls them '
+            '(Coinbase, Kraken)","Standard deviation of daily log returns x sqrt(365) over the refreshed closes")',
+            "scn_volatility_fitted", "pct", "link"),
+        Row("Which the model uses (typed or fitted)", "typed", "", '=IF(AND(scn_volatility_source="fitted",'
+            'scn_volatility_fitted=""),"fitted asked, none yet: the typed value is used",IF(OR(scn_volatility_source='
+            '"typed",scn_volatility_source="fitted"),"","type typed or fitted"))', "scn_volatility_source", "text",
+            "input"),
+        Row("BTC volatility, base (in use)", '=IF(AND(scn_volatility_source="fitted",ISNUMBER(scn_volatility_fitted)),'
+            "scn_volatility_fitted,scn_volatility_typed)", "fraction per year", "The fans, the margin and every trial",
+            "scn_volatility", "pct", "key"),
         Row("BTC volatility, stress", 0.65, "fraction per year", "2022's realised 63.8%; a stress case of 65-70%; "
             f"{VALUATION_MD} 3.3", "scn_volatility_stress", "pct", "input"),
         Row("BTC drift", 0.0, "fraction per year", "The mean price path stays flat: the spread is the point",
             "scn_drift", "pct", "input"),
-        Row("Network hashrate growth", 0.4, "fraction per year", "CoinShares: 1.28 ZH/s end-2025 to 2.0 ZH/s early "
-            f"2027; Hashlabs +63.6% in 2026; {VALUATION_MD} 3.2", "scn_network_growth", "pct", "input"),
+        Row("Network hashrate growth, typed", 0.4, "fraction per year", "CoinShares: 1.28 ZH/s end-2025 to 2.0 ZH/s "
+            f"early 2027; Hashlabs +63.6% in 2026; {VALUATION_MD} 3.2", "scn_network_growth_typed", "pct", "input"),
+        Row("Network hashrate growth, fitted to Data_Network's history", f'=IF(COUNT({HASHRATE})<3,"",SCN_FIT_GROWTH('
+            f'{HASHRATE_DATES},{HASHRATE}))', "fraction per year", '=IF(scn_network_growth_fitted="","No hashrate '
+            'history yet: Refresh pulls it (mempool.space)","Log-linear fit of the refreshed hashrate history")',
+            "scn_network_growth_fitted", "pct", "link"),
+        Row("Which the model uses (typed or fitted)", "typed", "", '=IF(AND(scn_network_growth_source="fitted",'
+            'scn_network_growth_fitted=""),"fitted asked, none yet: the typed value is used",IF(OR('
+            'scn_network_growth_source="typed",scn_network_growth_source="fitted"),"","type typed or fitted"))',
+            "scn_network_growth_source", "text", "input"),
+        Row("Network hashrate growth (in use)", '=IF(AND(scn_network_growth_source="fitted",ISNUMBER('
+            'scn_network_growth_fitted)),scn_network_growth_fitted,scn_network_growth_typed)', "fraction per year",
+            "The margin fan, every trial, and the Valuation sheet's mining", "scn_network_growth", "pct", "key"),
         Row("Network hashrate volatility", 0.15, "fraction per year", "Assumption: shocks around the growth path "
             "(hash supply follows price with a lag of 1-6 weeks)", "scn_hashrate_volatility", "pct", "input"),
         Row("Correlation of hashrate with price", 0.5, "fraction", "Assumption: causality runs from price to "

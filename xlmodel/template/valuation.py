@@ -149,8 +149,9 @@ def _lease_rows() -> list[Row]:
         Row("Contracted HPC leases", "=" + needs(["leases", "capital"], f"IF(COUNT(colo_rfs_dates)=0,0,{lease})"),
             "USD", '=IF(val_leases_missing<>"","waits for the lease inputs above",IF(COUNT(colo_rfs_dates)=0,"No '
             'signed colocation lease: worth 0","VAL_LEASE_NPV: NOI of each block to its term end, discounted like XNPV '
-            'from the valuation date, plus the re-lease value, less capex still to spend"))', "val_leases_usd", "usd",
-            "key"),
+            'from the valuation date, plus the re-lease value, less capex still to spend"))&IFERROR(IF(INDEX('
+            'cmp_leases_unquantified,_model_row)>0,"; "&INDEX(cmp_leases_unquantified,_model_row)&" lease(s) listed but '
+            'not valued: no MW, rate or value disclosed",""),"")', "val_leases_usd", "usd", "key"),
     ]
 
 
@@ -181,8 +182,8 @@ def _mining_rows() -> list[Row]:
         Row("BTC price growth", 0.0, "fraction per year", "Flat at the BTC price above, which is a single point: "
             "the Scenarios sheet shows the spread (its median falls below a flat price as volatility drags)",
             "val_btc_price_growth", "pct", "input"),
-        Row("Network hashrate growth", 0.4, "fraction per year", "CoinShares: 1.28 ZH/s end-2025 to 2.0 ZH/s early "
-            f"2027; Hashlabs +63.6% in 2026; {VALUATION_MD} 3.2", "val_network_growth", "pct", "input"),
+        Row("Network hashrate growth", "=scn_network_growth", "fraction per year", "The Scenarios sheet's (typed, "
+            "or fitted to the refreshed history)", "val_network_growth", "pct", "link"),
         Row("Other mining cash cost", 0, "USD/year", "Paid whether the fleet runs or not", "val_mining_other_usd",
             "usd", "input"),
         Row("Mining", "=" + needs(["mining"], f"IF(fleet_hashrate_ehs=0,0,{mining})"), "USD",
@@ -217,7 +218,9 @@ def _corporate_rows() -> list[Row]:
     ]
 
 
-def write_valuation(ws, wb: Workbook, styles: Styles) -> None:
+def write_valuation(ws, wb: Workbook, styles: Styles, distribution=None) -> None:
+    """The sheet; ``distribution(ws, wb, styles, row)`` writes the value-as-a-distribution block below the grid
+    and returns the next free row."""
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 18)
     ws.set_column(2, 2, 16)
@@ -236,6 +239,8 @@ def write_valuation(ws, wb: Workbook, styles: Styles) -> None:
     r = _write_sotp(ws, wb, styles, r)
     r = _write_market(ws, wb, styles, r)
     r = _write_sensitivity(ws, wb, styles, r)
+    if distribution is not None:
+        r = distribution(ws, wb, styles, r)
     _write_table(ws, wb, styles, r, "Dilutive instruments of the covered companies (inputs with their source; "
                  "a row whose count or strike was not found is listed, not counted)",
                  INSTRUMENT_COLUMNS, INSTRUMENT_NAMES, _instrument_rows())
