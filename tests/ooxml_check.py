@@ -24,6 +24,7 @@ Each book's parts are read once; the schema set is compiled once per process (ab
 from __future__ import annotations
 
 import math
+import os
 import re
 import zipfile
 from functools import cache
@@ -35,7 +36,8 @@ from xlmodel.calc.cell_values import EXCEL_ERRORS, TEXT_LIMIT, unescape_text
 from xlmodel.calc.formula_text import get_column_letter, range_boundaries
 from xlmodel.calc.package import split_address
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "ooxml"
+# the schemas beside the repository (../shared/ooxml), or where XLMODEL_OOXML_SCHEMAS says
+SCHEMAS = Path(os.environ.get("XLMODEL_OOXML_SCHEMAS") or Path(__file__).resolve().parents[2] / "shared" / "ooxml")
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

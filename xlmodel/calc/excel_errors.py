@@ -63,14 +63,19 @@ def hold(wb: fz.Workbook, book_scan: Scan, values: dict[Key, Any], path) -> Held
     """Put into the engine what Excel shows where the engine's own result cannot stand.
 
     ``values``: the collected value of every formula cell. A cycle's cells hold Excel's saved
-    value, a text result too long for a cell holds ``#VALUE!``; each is set in the engine when
-    it is a single-cell formula (not an array's, not one calling xlmodel's functions, which the
-    listing evaluates again), so that the cells reading it can be evaluated again.
+    value, a text result too long for a cell holds ``#VALUE!``. Each is set in the engine, so
+    that the cells reading it are evaluated again, when it is a formula of one cell (not an
+    array's, a data table's, or one calling xlmodel's functions, which the listing evaluates
+    again to explain); any other keeps its formula and only its own value changes.
     """
     held = Held()
-    single = _single_cell_formulas(book_scan)
+    single: set[Key] = set()
 
     def may_set(key: Key) -> bool:
+        if not single:
+            arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
+            single.update(k for k, text in book_scan.formulas.items()
+                          if k not in arrays and not text.startswith("=TABLE("))
         if key in single and not gaps.calls_xlmodel(book_scan.formulas[key] or ""):
             held.changed = True
             return True
@@ -79,8 +84,7 @@ def hold(wb: fz.Workbook, book_scan: Scan, values: dict[Key, Any], path) -> Held
     for key, value in values.items():
         if type(value) is str and too_long(value):
             held.values[key] = ErrorValue("#VALUE!")
-            held.messages[key] = (f"#VALUE! the text result has {text_length(value):,} characters, more than a "
-                                  f"cell holds ({TEXT_LIMIT:,}): Excel's text functions give #VALUE!")
+            held.messages[key] = _too_long(value)
             if may_set(key):
                 wb.set_value(key[0], *split_address(key[1]), fz.LiteralValue.error("Value", None))
     circ = cycles.circular(values)
@@ -91,9 +95,9 @@ def hold(wb: fz.Workbook, book_scan: Scan, values: dict[Key, Any], path) -> Held
     return held
 
 
-def _single_cell_formulas(book_scan: Scan) -> set[Key]:
-    arrays = {(a.sheet, a.anchor) for a in book_scan.arrays}
-    return {key for key, text in book_scan.formulas.items() if key not in arrays and not text.startswith("=TABLE(")}
+def _too_long(text: str) -> str:
+    return (f"#VALUE! the text result has {text_length(text):,} characters, more than a cell holds "
+            f"({TEXT_LIMIT:,}): Excel's text functions give #VALUE!")
 
 
 def settle(wb: fz.Workbook, book_scan: Scan, calc, held: Held) -> dict[Key, str]:
@@ -117,10 +121,9 @@ def settle(wb: fz.Workbook, book_scan: Scan, calc, held: Held) -> dict[Key, str]
                 values[key] = ErrorValue("#NUM!")
                 messages[key] = f"#NUM! the result, {value!r}, is not a finite number"
         elif kind is str:
-            if key not in held.values and too_long(value):  # a cell of an array: its value alone
+            if key not in held.values and too_long(value):  # a cell an array fills: its value alone
                 values[key] = ErrorValue("#VALUE!")
-                messages[key] = (f"#VALUE! the text result has {text_length(value):,} characters, more than a "
-                                 f"cell holds ({TEXT_LIMIT:,})")
+                messages[key] = _too_long(value)
         elif kind is ErrorValue and value.code not in EXCEL_ERRORS and key not in held.values:
             detail, message = _described(wb, calc, key, value.code, anchors.get(key), said.get(key))
             values[key] = ErrorValue(value.code, detail)
