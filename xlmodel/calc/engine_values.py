@@ -20,7 +20,7 @@ class ErrorValue:
     """An Excel error value computed by the engine (``#DIV/0!``, ``#N/A``, ...).
 
     ``detail``: what Excel records beside the error in the file, for the errors it stores
-    as rich values (a :class:`xlmodel.calc.excel_errors.RichError`); not part of equality.
+    as rich values (a :class:`xlmodel.calc.rich_data.RichError`); not part of equality.
     """
 
     code: str

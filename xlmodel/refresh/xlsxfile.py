@@ -56,8 +56,9 @@ def sheet_xml(grid: list[list[Any]], name: str = "sheet") -> bytes:
                     raise UnstorableValue(f"{name}!{ref}: {reason}; the sheet keeps its previous data")
             if isinstance(value, bool):
                 cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+            elif isinstance(value, (int, float)):  # numpy's own repr would read np.float64(...)
+                number = repr(float(value)) if isinstance(value, float) else str(int(value))
+                cells.append(f'<c r="{ref}"><v>{number}</v></c>')
             else:
                 text = escape(escape_text(str(value)))
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
