@@ -76,9 +76,7 @@ def _stored_cells(path: Path) -> dict:
     return out
 
 
-# tamc_utf8-strings holds CHAR(1)..CHAR(31): writing control characters is issue 30's (xlsxpatch), not yet merged here
-WRITABLE = [pytest.param(p, marks=pytest.mark.xfail(strict=True, raises=ValueError, reason="control characters: issue 30"))
-            if p.name == "tamc_utf8-strings.xlsx" else p for p in BOOKS]
+WRITABLE = BOOKS  # tamc_utf8-strings holds CHAR(1)..CHAR(31): written as Excel writes them, _xHHHH_
 
 
 @pytest.mark.parametrize("book", WRITABLE, ids=lambda p: p.name)
@@ -87,26 +85,27 @@ def test_values_stored_as_text_are_what_the_tree_stores(book, tmp_path, monkeypa
     engine.write_calculated(calc, tmp_path / "text.xlsx")
     plain = xlsxpatch._plain_values
     used = []
-    monkeypatch.setattr(xlsxpatch, "_plain_values", lambda data, values: used.append(plain(data, values)) or None)
+    monkeypatch.setattr(xlsxpatch, "_plain_values",
+                        lambda data, values, vm_of: used.append(plain(data, values, vm_of)) or None)
     engine.write_calculated(calc, tmp_path / "tree.xlsx")
     assert all(u is not None for u in used), "a sheet was not stored as text"
     assert _stored_cells(tmp_path / "text.xlsx") == _stored_cells(tmp_path / "tree.xlsx")
 
 
-def test_a_value_xml_cannot_hold_goes_through_the_tree():
+def test_a_character_xml_cannot_hold_is_escaped_as_excel_writes_it():
     data = SHEET.replace(b"{p}", b"").replace(b"{colon}{prefix}", b"")
-    assert xlsxpatch._plain_values(data, {"B1": "bell\x07"}) is None
-    stored = xlsxpatch._plain_values(data, {"B1": 'a<b & "c"\r'})
-    assert b'<c s="2" r="B1" t="str"><f>' in stored and b"<v>a&lt;b &amp; \"c\"&#13;</v></c>" in stored
+    stored = xlsxpatch._plain_values(data, {"B1": 'bell\x07 a<b & "c"\r _x0041_'}, {})
+    assert b'<c s="2" r="B1" t="str"><f>' in stored
+    assert b'<v>bell_x0007_ a&lt;b &amp; "c"_x000D_ _x005F_x0041_</v></c>' in stored
 
 
 def test_a_cell_written_twice_or_a_value_with_no_cell_goes_through_the_tree():
     data = (b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>0</v></c>'
             b'<c r="A1"><f>1+1</f><v>0</v></c><c r="B1"><f>2+2</f></c></row></sheetData></worksheet>')
-    assert xlsxpatch._plain_values(data, {"A1": 2.0, "B1": 4.0}) is None  # A1 twice
+    assert xlsxpatch._plain_values(data, {"A1": 2.0, "B1": 4.0}, {}) is None  # A1 twice
     once = data.replace(b'<c r="A1"><f>1+1</f><v>0</v></c>', b"", 1)
-    assert xlsxpatch._plain_values(once, {"A1": 2.0, "B1": 4.0, "C1": 1.0}) is None  # no cell C1
-    stored = xlsxpatch._plain_values(once, {"A1": 2.0, "B1": 4.0})
+    assert xlsxpatch._plain_values(once, {"A1": 2.0, "B1": 4.0, "C1": 1.0}, {}) is None  # no cell C1
+    stored = xlsxpatch._plain_values(once, {"A1": 2.0, "B1": 4.0}, {})
     assert b'<c r="A1"><f>1+1</f><v>2.0</v></c><c r="B1"><f>2+2</f><v>4.0</v></c>' in stored
 
 

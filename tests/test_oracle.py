@@ -37,9 +37,15 @@ ITERATIVE = re.compile(r"\b(XIRR|IRR|MIRR|RATE|YIELD|ODDFYIELD|ODDLYIELD|YIELDDI
 
 
 @cache
+def calculation(name: str) -> engine.Calculation:
+    """One oracle book recalculated, once a run (tests/test_excel_files.py writes its copy)."""
+    return engine.calculate(ORACLE / name)
+
+
+@cache
 def differences(name: str) -> dict[str, tuple[str, Any, Any]]:
     """Cell -> (formula, Excel's value, ours) for every formula cell that does not match."""
-    calc = engine.calculate(ORACLE / name)
+    calc = calculation(name)
     saved = openpyxl.load_workbook(ORACLE / name, data_only=True, keep_links=False)
     out = {}
     for (sheet, address), ours in calc.values.items():

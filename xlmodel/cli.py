@@ -148,8 +148,10 @@ def refresh_cmd(
         rows = outcome.records.count if outcome.records else 0
         reason = f": {escape(outcome.error)}" if outcome.error else f" ({rows} rows)"
         console.print(f"{mark} {outcome.name}{reason}")
+    for line in report.refused:
+        console.print(f"[red]refused[/] {escape(line)}")
     console.print(f"wrote {', '.join(report.written)} in {escape(str(workbook))}")
-    if report.failures:
+    if report.failures or report.refused:
         raise typer.Exit(code=1)
 
 

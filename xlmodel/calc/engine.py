@@ -22,26 +22,17 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import address_reads, checked_routes, database, lookups, settle, xlsxpatch
+from xlmodel.calc import address_reads, checked_routes, database, excel_errors, lookups, settle, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
+from xlmodel.calc.engine_values import ErrorValue
 from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, positions, scan, split_address
 from xlmodel.excel import CellError, functions
 
 log = logging.getLogger(__name__)
 CELL_ERROR_TEXT = re.compile(r"^(#[A-Z/0!?_]+[!?A]?) (.+)$", re.DOTALL)  # an explained xlmodel error
-
-
-@dataclass(frozen=True)
-class ErrorValue:
-    """An Excel error value computed by the engine (``#DIV/0!``, ``#N/A``, ...)."""
-
-    code: str
-
-    def __str__(self) -> str:
-        return self.code
 
 
 @dataclass
@@ -115,10 +106,30 @@ def _calculate(path: Path) -> Calculation:
             book_scan.formulas.setdefault((table.sheet, address), f"=TABLE({table.row_input},{table.col_input})")
         unsettled = _evaluate(wb, path, book_scan)
     _collect(wb, book_scan, calc)
+    held = excel_errors.hold(wb, book_scan, calc.values, path)  # cycles and results no cell can hold
+    if held.changed:
+        unsettled = _evaluate(wb, path, book_scan)
+        calc = Calculation(path=path, notes=calc.notes)
+        _collect(wb, book_scan, calc)
     for key in sorted(unsettled & calc.values.keys()):
         calc.values[key] = ErrorValue("#N/IMPL!")
         calc.issues.append(CellIssue(key[0], key[1], calc.formulas[key], settle.REASON))
+    _list(calc, excel_errors.settle(wb, book_scan, calc, held))
     return calc
+
+
+def _list(calc: Calculation, messages: dict[tuple[str, str], str]) -> None:
+    """The listing's message for each cell of ``messages``; a cell with no issue yet is added, in sheet order."""
+    if not messages:
+        return
+    issues = {(i.sheet, i.address): i for i in calc.issues}
+    for key, message in messages.items():
+        if key in issues:
+            issues[key].message = message
+        else:
+            issues[key] = CellIssue(key[0], key[1], calc.formulas.get(key, ""), message)
+    order = {key: n for n, key in enumerate(calc.values)}
+    calc.issues = sorted(issues.values(), key=lambda i: order.get((i.sheet, i.address), len(order)))
 
 
 @contextmanager
@@ -357,7 +368,6 @@ def _collect(wb: fz.Workbook, book_scan: Scan, calc: Calculation) -> None:
         message = _error_message(value, calc.formulas[key])
         if message:
             calc.issues.append(CellIssue(key[0], key[1], calc.formulas[key], message))
-    _name_cycles(wb, calc)
     calc.names = _named_values(wb, calc)
 
 
@@ -446,54 +456,6 @@ def _error_message(value: Any, formula: str) -> str | None:
             return "#SPILL! the result's range is not empty"
         return f"{value.code} (from this formula or a cell it reads)"
     return None
-
-
-def _name_cycles(wb: fz.Workbook, calc: Calculation) -> None:
-    """Say which cells form each circular reference, and which cycles a cell that only reads one reads."""
-    circ = {(i.sheet, i.address): i for i in calc.issues if i.message.startswith("#CIRC!")}
-    if not circ:
-        return
-    reads = {key: _precedents_among(wb, key, circ) for key in circ}
-    reach = {key: _reachable(reads, reads[key]) for key in circ}
-    in_cycle = [key for key in circ if key in reach[key]]
-    for key, issue in circ.items():
-        if key in reach[key]:  # its own cycle: the cells it reaches that reach it back
-            names = _cell_list([k for k in in_cycle if k in reach[key] and key in reach[k]])
-            issue.message = (f"#CIRC! circular reference through {names}; iterative calculation is off in this "
-                             "workbook (Excel: File > Options > Formulas > Enable iterative calculation)")
-        else:
-            names = _cell_list([k for k in in_cycle if k in reach[key]])
-            issue.message = f"#CIRC! reads the circular reference through {names}"
-
-
-def _cell_list(keys: list[tuple[str, str]]) -> str:
-    if not keys:
-        return "cells the engine does not name"
-    return ", ".join(f"{s}!{a}" for s, a in keys[:12]) + (" ..." if len(keys) > 12 else "")
-
-
-def _precedents_among(wb: fz.Workbook, key: tuple[str, str], cells) -> set[tuple[str, str]]:
-    out = set()
-    for p in wb.precedents(f"'{key[0]}'!{key[1]}").precedents:
-        address = p.reference.address or p.reference.resolved  # a range has only its resolved extent
-        if not address or "!" not in address:
-            continue
-        sheet, ref = address.rsplit("!", 1)
-        sheet, ref = sheet.strip("'"), ref.replace("$", "")
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        out |= {(s, a) for s, a in cells if s == sheet and min_row <= split_address(a)[0] <= max_row
-                and min_col <= split_address(a)[1] <= max_col}
-    return out
-
-
-def _reachable(edges: dict, start: set) -> set:
-    seen, todo = set(), list(start)
-    while todo:
-        key = todo.pop()
-        if key not in seen:
-            seen.add(key)
-            todo.extend(edges.get(key, ()))
-    return seen
 
 
 def unknown_functions(formula: str) -> set[str]:

@@ -16,7 +16,11 @@ from typing import Any
 
 from lxml import etree
 
+from xlmodel.calc import rich_data
+from xlmodel.calc.cell_values import escape_text, too_long, unstorable
+from xlmodel.calc.engine_values import ErrorValue
 from xlmodel.calc.formula_text import column_index_from_string, get_column_letter
+from xlmodel.calc.rich_data import RichError, stored_error
 from xlmodel.excel.errors import CellError
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -50,9 +54,9 @@ FORMULA_CELL = re.compile(r'<c\b((?: r="([^"]*)")?[^>]*)>(\s*<f\b[^>]*?(?:/>|>[^
                           r'(?:<v(\s[^>]*)?>[^<]*</v>|<v\s*/>)?\s*</c>')
 VALUE_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(\s*<f\b)?(?:(?!</c>).)*?(?:<v(\s[^>]*)?>(?:(?!</c>).)*)?</c>)",
                         re.DOTALL)  # group 2: a formula (left to FORMULA_CELL); group 3: the <v>'s attributes
-T_ATTRIBUTE = re.compile(r'\st="[^"]*"')
+T_ATTRIBUTES = re.compile(r'\s(?:t|vm)="[^"]*"')  # a cell's type, and its rich value (rewritten with the value)
 R_ATTRIBUTE = re.compile(r'\br="([^"]*)"')
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 ABSENT = object()
 
 
@@ -62,13 +66,22 @@ def _cells(root) -> dict[str, Any]:
 
 def store_values(src: Path, dst: Path, values: dict[str, dict[str, Any]], bake: bool = False,
                  widen: dict[tuple[str, str], str] | None = None) -> None:
-    """Write ``src`` to ``dst`` with ``values`` cached in their cells.
+    """Write ``src`` to ``dst`` with ``values`` cached in their cells, each as Excel stores it.
 
     With ``bake`` the formulas are removed and only the values stay (for a render copy
     that a program without xlmodel will recalculate). The workbook's flag to recalculate
-    everything on load is dropped so that the stored values are what opens.
+    everything on load is dropped so that the stored values are what opens. A value a cell
+    cannot hold is stored as the error Excel gives for it (:func:`_stored`); ``#SPILL!`` and
+    ``#CALC!`` get their rich values (:mod:`xlmodel.calc.rich_data`).
     """
     widen = widen or {}
+    records = {r for cells in values.values() for v in cells.values()
+               if type(v) is not float and (r := _rich_record(v)) is not None}
+    vm_of: dict[RichError, int] = {}
+    parts: dict[str, bytes] = {}
+    if records:
+        with zipfile.ZipFile(src) as zf:
+            vm_of, parts = rich_data.add_errors(zf, records)
 
     def edit(sheet: str, root) -> None:
         cells = _cells(root)
@@ -81,22 +94,29 @@ def store_values(src: Path, dst: Path, values: dict[str, dict[str, Any]], bake: 
             if bake:
                 for f in cell.findall(f"{Q}f"):
                     cell.remove(f)
-            _set_value(cell, value, inline=bake)
+                cell.attrib.pop("cm", None)  # a dynamic array's flag goes with its formula
+            _set_value(cell, value, vm_of, inline=bake)
 
     def edit_plain(sheet: str, data: bytes) -> bytes | None:
         if bake or any(s == sheet for s, _ in widen):
             return None
-        return _plain_values(data, values.get(sheet, {}))
+        return _plain_values(data, values.get(sheet, {}), vm_of)
 
-    _rewrite(src, dst, edit, set(values), drop_full_calc=True, edit_plain=edit_plain)
+    _rewrite(src, dst, edit, set(values), drop_full_calc=True, edit_plain=edit_plain, parts=parts)
 
 
-def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
+def _rich_record(value: Any) -> RichError | None:
+    if type(value) is ErrorValue or isinstance(value, CellError):
+        return stored_error(value.code, getattr(value, "detail", None))[1]
+    return None
+
+
+def _plain_values(data: bytes, values: dict[str, Any], vm_of: dict[RichError, int]) -> bytes | None:
     """The sheet part with ``values`` cached in its formula cells, edited as text (lxml's tree is slow).
 
     None, having changed nothing, unless every ``<f>`` was in a formula cell of the usual
-    layout, each address in ``values`` is one such cell, once, and every text can be written
-    in XML; :func:`store_values` then edits the parsed tree instead.
+    layout and each address in ``values`` is one such cell, once; :func:`store_values` then
+    edits the parsed tree instead.
     """
     if not PLAIN_ROOT.match(data):
         return None
@@ -105,11 +125,9 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
     except UnicodeDecodeError:
         return None
     stored: list[str] = []  # the address of each cell given its value (a cell written twice shows twice)
-    unwritable = False
 
     def stored_cell(attributes: str, address: str | None, formula: str, v_attributes: str | None,
                     whole: str) -> str:
-        nonlocal unwritable
         if address is None:  # not the first attribute (every writer seen puts it first)
             found = R_ATTRIBUTE.search(attributes)
             address = found.group(1) if found else ""
@@ -117,15 +135,20 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         if value is ABSENT:
             return whole
         stored.append(address)
-        if type(value) is float and math.isfinite(value) and not v_attributes and ' t="' not in attributes:
+        if type(value) is float and math.isfinite(value) and not v_attributes and ' t="' not in attributes \
+                and ' vm="' not in attributes:
             return f"<c{attributes}>{formula}<v>{value!r}</v></c>"  # most cells: a number
-        kind, v = _value_text(value)
-        unwritable = unwritable or (isinstance(value, str) and NOT_XML.search(value) is not None)
-        if ' t="' in attributes:
-            attributes = T_ATTRIBUTE.sub("", attributes)
-        if v_attributes and v:  # the <v> keeps its attributes (xml:space="preserve"), as the tree does
-            v = "<v" + v_attributes + v[2:]
-        return f"<c{attributes}{kind}>{formula}{v}</c>"
+        kind, text, record = _stored(value)
+        if ' t="' in attributes or ' vm="' in attributes:
+            attributes = T_ATTRIBUTES.sub("", attributes)
+        if kind:
+            attributes += f' t="{kind}"'
+        if record is not None:
+            attributes += f' vm="{vm_of[record]}"'
+        if text is None:
+            return f"<c{attributes}>{formula}</c>"
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"<c{attributes}>{formula}<v{v_attributes or ''}>{text}</v></c>"  # <v> keeps xml:space, as the tree
 
     def cell(match: re.Match) -> str:
         return stored_cell(*match.groups(), match.group(0))
@@ -140,33 +163,41 @@ def _plain_values(data: bytes, values: dict[str, Any]) -> bytes | None:
         return None
     if len(stored) < len(values):  # cells of a spilled or fitted array that hold no formula
         out = VALUE_CELL.sub(value_cell, out)
-    if unwritable or not len(stored) == len(set(stored)) == len(values):
+    if not len(stored) == len(set(stored)) == len(values):
         return None
     return out.encode()
 
 
-def _value_text(value: Any) -> tuple[str, str]:
-    """A cached value as :func:`_set_value` stores it: the ``t`` attribute and the ``<v>`` element."""
-    if type(value) is float and math.isfinite(value):
-        return "", f"<v>{value!r}</v>"
+def _stored(value: Any) -> tuple[str, str | None, RichError | None]:
+    """What a cell stores for ``value``: its ``t`` ("" for a number), ``<v>`` text (None: none) and rich value.
+
+    As Excel stores it: text escaped (``_xHHHH_``), text too long for a cell as ``#VALUE!``,
+    a number that is not finite as ``#NUM!``, an error Excel does not read from ``<v>`` as the
+    literal it stores for it (:func:`xlmodel.calc.rich_data.stored_error`).
+    """
+    if type(value) is float:
+        return ("", repr(value), None) if math.isfinite(value) else ("e", "#NUM!", None)
     if value is None:
-        return "", ""
+        return "", None, None
     if isinstance(value, bool):
-        return ' t="b"', "<v>1</v>" if value else "<v>0</v>"
+        return "b", "1" if value else "0", None
     if isinstance(value, (int, float)):
-        text = repr(float(value)) if isinstance(value, float) else str(value)
-        if text in ("nan", "inf", "-inf"):
-            return ' t="e"', "<v>#NUM!</v>"
-        return "", f"<v>{text}</v>"
-    if isinstance(value, CellError):
-        return ' t="e"', f"<v>{value.code}</v>"
-    kind = ' t="str"' if isinstance(value, str) else ' t="e"'
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return kind, f"<v>{text}</v>"
+        if unstorable(value):
+            return "e", "#NUM!", None
+        return "", repr(float(value)) if isinstance(value, float) else str(value), None
+    if type(value) is ErrorValue or isinstance(value, CellError):  # an xlmodel error: its code (the reason is listed)
+        return "e", *stored_error(value.code, getattr(value, "detail", None))
+    if isinstance(value, str):
+        return ("e", "#VALUE!", None) if too_long(value) else ("str", escape_text(value), None)
+    return "e", *stored_error(str(value))
 
 
-def _rewrite(src: Path, dst: Path, edit, sheets: set[str], drop_full_calc: bool = False, edit_plain=None) -> None:
+def _rewrite(src: Path, dst: Path, edit, sheets: set[str], drop_full_calc: bool = False, edit_plain=None,
+             parts: dict[str, bytes] | None = None) -> None:
+    """``src`` written to ``dst`` with ``sheets`` edited and ``parts`` (name -> content) replaced or added."""
     items = _edited_items(src, edit, sheets, drop_full_calc, edit_plain)
+    if parts:
+        items = [(info, parts.pop(info.filename, data)) for info, data in items] + list(parts.items())
     tmp = Path(dst).with_name(Path(dst).name + ".part")
     _write_zip(tmp, items)
     tmp.replace(dst)
@@ -236,7 +267,7 @@ def _without_full_calc(xml: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _set_value(cell, value: Any, inline: bool = False) -> None:
+def _set_value(cell, value: Any, vm_of: dict[RichError, int], inline: bool = False) -> None:
     """Store ``value`` as the cell's cached result (``inline``: as a plain value, no formula)."""
     v = None
     for child in cell.iterchildren(V_TAG, IS_TAG):  # reuse the <v> a writer left: cheaper on big sheets
@@ -245,32 +276,25 @@ def _set_value(cell, value: Any, inline: bool = False) -> None:
         else:
             cell.remove(child)
     cell.attrib.pop("t", None)
-    if value is None or (inline and isinstance(value, str)):
+    cell.attrib.pop("vm", None)
+    kind, text, record = _stored(value)
+    if text is None or (inline and kind == "str"):
         if v is not None:
             cell.remove(v)
-        if value is not None:
+        if text is not None:
             cell.set("t", "inlineStr")
-            etree.SubElement(etree.SubElement(cell, IS_TAG), f"{Q}t").text = str(value)
+            t = etree.SubElement(etree.SubElement(cell, IS_TAG), f"{Q}t")
+            t.text = text
+            if text != text.strip():
+                t.set(XML_SPACE, "preserve")
         return
     if v is None:
         v = etree.SubElement(cell, V_TAG)
-    if isinstance(value, bool):
-        cell.set("t", "b")
-        v.text = "1" if value else "0"
-    elif isinstance(value, (int, float)):
-        v.text = repr(float(value)) if isinstance(value, float) else str(value)
-        if v.text in ("nan", "inf", "-inf"):
-            cell.set("t", "e")
-            v.text = "#NUM!"
-    elif isinstance(value, CellError):  # an xlmodel error: its Excel error value (the reason is in the listing)
-        cell.set("t", "e")
-        v.text = value.code
-    elif isinstance(value, str):
-        cell.set("t", "str")
-        v.text = str(value)
-    else:  # an engine error value such as #VALUE!
-        cell.set("t", "e")
-        v.text = str(value)
+    v.text = text
+    if kind:
+        cell.set("t", kind)
+    if record is not None:
+        cell.set("vm", str(vm_of[record]))
 
 
 def _insert_cells(root, addresses: list[str]) -> dict[str, Any]:

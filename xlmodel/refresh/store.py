@@ -9,7 +9,7 @@ does not own are never rewritten.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from xlmodel.refresh.xlsxfile import read_sheet, write_sheets
 class Report:
     outcomes: list[Outcome]
     written: list[str]
+    refused: list[str] = field(default_factory=list)  # a sheet holding a value no cell can hold: why, one line each
 
     @property
     def failures(self) -> list[Outcome]:
@@ -40,7 +41,8 @@ class Store(Protocol):
 
     def read(self, sheet: str) -> list[list[Any]]: ...
 
-    def write(self, sheets: dict[str, list[list[Any]]]) -> None: ...
+    def write(self, sheets: dict[str, list[list[Any]]]) -> dict[str, str] | None:
+        """Write ``sheets``; the sheets refused (they keep their previous data), each with its reason."""
 
 
 @dataclass
@@ -52,8 +54,8 @@ class FileStore:
     def read(self, sheet: str) -> list[list[Any]]:
         return read_sheet(self.path, sheet)
 
-    def write(self, sheets: dict[str, list[list[Any]]]) -> None:
-        write_sheets(self.path, sheets)
+    def write(self, sheets: dict[str, list[list[Any]]]) -> dict[str, str]:
+        return write_sheets(self.path, sheets)
 
 
 def read_settings(store: Store) -> dict[str, str]:
@@ -103,5 +105,5 @@ def refresh_store(store: Store, *, offline: bool = False, tickers: tuple[str, ..
     outcomes = collect(settings, tickers=tickers, only=only, offline=offline, transport=transport,
                        cache_dir=cache_dir, progress=progress, **collect_options)
     sheets = owned_sheets(outcomes, store.read)
-    store.write(sheets)
-    return Report(outcomes, list(sheets))
+    refused = store.write(sheets) or {}
+    return Report(outcomes, [s for s in sheets if s not in refused], list(refused.values()))

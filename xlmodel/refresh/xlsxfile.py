@@ -5,6 +5,11 @@ here and swapped into the package; a sheet that does not exist yet is added (a p
 relationship, a content-type override and an entry in ``workbook.xml``). The new file is
 written next to the old one and renamed over it, so a refresh that stops at any point
 leaves either the old workbook or the new one.
+
+Values are stored as Excel stores them (:mod:`xlmodel.calc.cell_values`): a character XML
+cannot hold is written ``_xHHHH_``. A value no cell can hold (a number that is not finite,
+text over 32,767 characters) is refused: its sheet keeps its previous data, and the refusal
+names the sheet, the cell and why.
 """
 
 from __future__ import annotations
@@ -21,16 +26,23 @@ import openpyxl
 from lxml import etree
 from openpyxl.utils import get_column_letter
 
+from xlmodel.calc.cell_values import escape_text, unescape_text, unstorable
 from xlmodel.calc.xlsxpatch import NS, PARSER, PKG_REL_NS, REL_NS, Q, sheet_parts
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def sheet_xml(grid: list[list[Any]]) -> bytes:
-    """A worksheet of plain values: numbers as numbers, everything else as inline text."""
+class UnstorableValue(ValueError):
+    """A value no cell can hold: the message names the sheet, the cell and why."""
+
+
+def sheet_xml(grid: list[list[Any]], name: str = "sheet") -> bytes:
+    """A worksheet of plain values: numbers as numbers, everything else as inline text.
+
+    Raises :class:`UnstorableValue` for a value Excel cannot hold (``name``: the sheet, for the message).
+    """
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}"><sheetData>']
     for r, row in enumerate(grid, start=1):
         cells = []
@@ -38,12 +50,17 @@ def sheet_xml(grid: list[list[Any]]) -> bytes:
             if value is None or value == "":
                 continue
             ref = f"{get_column_letter(c)}{r}"
+            if not isinstance(value, str) or len(value) > 16_383:  # shorter text always fits
+                reason = unstorable(value if isinstance(value, (bool, int, float)) else str(value))
+                if reason:
+                    raise UnstorableValue(f"{name}!{ref}: {reason}; the sheet keeps its previous data")
             if isinstance(value, bool):
                 cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+            elif isinstance(value, (int, float)):  # numpy's own repr would read np.float64(...)
+                number = repr(float(value)) if isinstance(value, float) else str(int(value))
+                cells.append(f'<c r="{ref}"><v>{number}</v></c>')
             else:
-                text = escape(_ILLEGAL.sub("", str(value)))
+                text = escape(escape_text(str(value)))
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
         if cells:
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
@@ -52,31 +69,49 @@ def sheet_xml(grid: list[list[Any]]) -> bytes:
 
 
 def read_sheet(path: Path, name: str) -> list[list[Any]]:
-    """An existing sheet's values as rows (empty if the sheet does not exist)."""
+    """An existing sheet's values as rows (empty if the sheet does not exist).
+
+    Text as Excel reads it: openpyxl hands over a cell's ``_xHHHH_`` escapes as they are written.
+    """
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         if name not in book.sheetnames:
             return []
-        rows = [list(row) for row in book[name].iter_rows(values_only=True)]
+        rows = [[unescape_text(v) if isinstance(v, str) else v for v in row]
+                for row in book[name].iter_rows(values_only=True)]
     finally:
         book.close()
     width = max((len(r) for r in rows), default=0)
     return [r + [None] * (width - len(r)) for r in rows]  # sheets without a dimension give ragged rows
 
 
-def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], _fail_after_bytes: int | None = None) -> None:
-    """Replace or add ``sheets`` (name -> rows) in the workbook at ``path``, atomically."""
+def write_sheets(path: Path, sheets: dict[str, list[list[Any]]],
+                 _fail_after_bytes: int | None = None) -> dict[str, str]:
+    """Replace or add ``sheets`` (name -> rows) in the workbook at ``path``, atomically.
+
+    Returns the sheets refused, each with its reason (:class:`UnstorableValue`): they keep
+    their previous data, the others are written.
+    """
     path = Path(path)
+    refused: dict[str, str] = {}
+    xml: dict[str, bytes] = {}
+    for name, grid in sheets.items():
+        try:
+            xml[name] = sheet_xml(grid, name)
+        except UnstorableValue as exc:
+            refused[name] = str(exc)
+    if not xml:
+        return refused
     with zipfile.ZipFile(path) as zin:
         parts = sheet_parts(zin)
         items = {info.filename: (info, zin.read(info.filename)) for info in zin.infolist()}
     new_parts: dict[str, bytes] = {}
-    for name, grid in sheets.items():
+    for name, data in xml.items():
         part = parts.get(name)
         if part is None:
             part = _add_sheet(items, name, taken=set(new_parts))
             parts[name] = part
-        new_parts[part] = sheet_xml(grid)
+        new_parts[part] = data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as raw:
@@ -92,6 +127,7 @@ def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], _fail_after_byt
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return refused
 
 
 def _add_sheet(items: dict[str, tuple[zipfile.ZipInfo, bytes]], name: str, taken: set[str]) -> str:
