@@ -138,6 +138,8 @@ def _xlmodel_callback(name: str) -> Callable[..., Any]:
             return fast
         result = call(name, *(_from_engine(a) for a in args))
         if isinstance(result, np.ndarray):
+            if result.dtype.kind == "f" and np.isfinite(result).all():  # a column of trials: no value to convert
+                return result.tolist()
             return [[_to_engine(v) for v in row] for row in result.tolist()]
         return _to_engine(result)
 

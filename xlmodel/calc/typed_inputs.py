@@ -71,7 +71,7 @@ def set_inputs(src: Path, dst: Path, assignments: dict[str, Any]) -> dict[tuple[
                 cell = xlsxpatch._insert_cell(root, address)
             elif cell.find(f"{xlsxpatch.Q}f") is not None:
                 raise InputError(f"{sheet}!{address} holds a formula: --set types into input cells only")
-            xlsxpatch._set_value(cell, value if value != "" else None, inline=True)
+            xlsxpatch._set_value(cell, value if value != "" else None, {}, inline=True)
 
     xlsxpatch._rewrite(Path(src), Path(dst), edit, set(by_sheet))
     return where
