@@ -43,7 +43,8 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import bases, bonds, conditional, coupons, database, lookups, matrices, rounding, text_splits
+from xlmodel.calc import (bases, bonds, conditional, coupons, database, defined_names, lambdas, lifting, lookups, matrices,
+                          rounding, text_splits)
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter, range_boundaries
 from xlmodel.calc.number_format import text
@@ -108,6 +109,9 @@ def register_functions(wb: fz.Workbook) -> None:
     text_splits.register(wb)
     conditional.register(wb)
     database.register(wb)
+    defined_names.register(wb)
+    lambdas.register(wb)
+    lifting.register(wb)
 
 
 class _Mode:

@@ -118,6 +118,15 @@ class DataTable:
     row_oriented: bool
 
 
+@dataclass(frozen=True)
+class DefinedName:
+    """A defined name as saved in the workbook part: its scope (a sheet's name, None for the workbook) and text."""
+
+    name: str
+    sheet: str | None
+    text: str  # the definition, without "="
+
+
 @dataclass
 class Scan:
     """What the sheet XML says beyond what the engine loads."""
@@ -130,6 +139,7 @@ class Scan:
     literal_errors: dict[tuple[str, str], str] = field(default_factory=dict)
     empty_formulas: list[tuple[str, str]] = field(default_factory=list)  # <f/> with no text, shared by none
     tables: list[dict] = field(default_factory=list)
+    names: list[DefinedName] = field(default_factory=list)
     iterate: bool = False
     iterate_count: int = 100
     iterate_delta: float = 0.001
@@ -158,13 +168,27 @@ def scan(path: Path) -> Scan:
 def _scan(path: Path) -> Scan:
     out = Scan()
     with zipfile.ZipFile(path) as zf:
-        calc = etree.fromstring(zf.read("xl/workbook.xml"), PARSER).find(f"{Q}calcPr")
+        book = etree.fromstring(zf.read("xl/workbook.xml"), PARSER)
+        out.names = _defined_names(book)
+        calc = book.find(f"{Q}calcPr")
         if calc is not None:
             out.iterate = calc.get("iterate") in ("1", "true")
             out.iterate_count = int(calc.get("iterateCount", "100"))
             out.iterate_delta = float(calc.get("iterateDelta", "0.001"))
         for sheet, part in sheet_parts(zf).items():
             _scan_sheet(zf, sheet, part, out)
+    return out
+
+
+def _defined_names(book) -> list[DefinedName]:
+    """The workbook's defined names; ``localSheetId`` counts the sheets in the workbook part's order."""
+    sheets = [sheet.get("name") for sheet in book.iter(f"{Q}sheet")]
+    out = []
+    for element in book.iter(f"{Q}definedName"):
+        local, text = element.get("localSheetId"), (element.text or "").strip()
+        scope = sheets[int(local)] if local is not None and local.isdigit() and int(local) < len(sheets) else None
+        if element.get("name") and text and (local is None or scope is not None):
+            out.append(DefinedName(element.get("name"), scope, text.removeprefix("=")))
     return out
 
 
