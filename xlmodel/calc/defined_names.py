@@ -20,13 +20,18 @@ which formualizer evaluates), and INDIRECT's text turned into the name's cells b
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 import formualizer as fz
 
 from xlmodel.calc.formula_text import FormulaToken, column_index_from_string, get_column_letter
 from xlmodel.calc.formula_tree import Call, Group, Node, is_range, meaningful, parse, render
 from xlmodel.calc.package import DefinedName
+
+DEFINED_NAME = re.compile(rb"<definedName\b[^>]*>([^<]*)</definedName>")
+LITERAL = re.compile(r'^(?:[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|"(?:[^"]|"")*"|TRUE|FALSE|#REF!)$', re.IGNORECASE)
 
 ADDRESS_FUNCTION = "XLMODEL_NAME_ADDRESS"
 SHEET = r"(?:'(?:[^']|'')+'|[^'!:()\s,]+)"
@@ -211,6 +216,30 @@ class Names:
         wb.register_function(ADDRESS_FUNCTION, self.address, min_args=1, max_args=2)
 
 
+def refused(exc: BaseException) -> bool:
+    """Whether the engine refused a workbook for one of its defined names (``Undefined name: Sheet1!Range_Sum``,
+    a name defined through a name qualified by its sheet)."""
+    return "Undefined name" in str(exc)
+
+
+def plain_names_only(data: bytes) -> bytes:
+    """The package with only the defined names formualizer reads (plain references and constants) in its
+    workbook part; the others are written into the formulas using them (:class:`Names`)."""
+    def keep(match: re.Match) -> bytes:
+        text = match.group(1).decode("utf-8", "replace").strip()
+        text = text.replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+        return match.group(0) if STATIC.match(text) or LITERAL.match(text) else b""
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                part = DEFINED_NAME.sub(keep, part).replace(b"<definedNames></definedNames>", b"")
+            zout.writestr(info, part)
+    return out.getvalue()
+
+
 def passes_on(text, sheet=None):
     """``XLMODEL_NAME_ADDRESS`` before a workbook's names are known: INDIRECT's text as it is."""
     return text
@@ -253,7 +282,7 @@ def _position(address: str) -> tuple[int, int]:
 def moved(definition: str, row: int, col: int) -> str:
     """A name's definition as read from ``row``, ``col``: its relative references moved from A1 (Excel's origin
     for a defined name), wrapping around the sheet's edge as Excel does."""
-    if not re.search(r"(?<![$\w])[A-Za-z]{1,3}\d|(?<![$\w.])[A-Za-z]{1,3}\$?\d", definition) or (row, col) == (1, 1):
+    if (row, col) == (1, 1) or all(m.group(1) and m.group(3) for m in A1_PART.finditer(definition)):
         return definition
     try:
         nodes = parse(definition)

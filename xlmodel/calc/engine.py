@@ -146,9 +146,14 @@ def _load(path: Path, book_scan: Scan) -> fz.Workbook:
     for arr in book_scan.arrays:
         ranges.setdefault(arr.sheet, []).append(arr.ref)
     with _engine_step(path, "is damaged, or the formula engine cannot load it"):  # the scan reads only <f>
-        if not ranges:
-            return fz.Workbook.load_path(str(path), config=config)
-        return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)
+        data = xlsxpatch.without_array_values(path, ranges) if ranges else None
+        try:
+            return fz.Workbook.load_path(str(path), config=config) if data is None else \
+                fz.Workbook.from_bytes(data, config=config)
+        except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException; only a name's is retried
+            if not defined_names.refused(exc):
+                raise
+        return fz.Workbook.from_bytes(defined_names.plain_names_only(data or path.read_bytes()), config=config)
 
 
 def _first_line(exc: Exception) -> str:
@@ -251,7 +256,7 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
     if lookups.mentions_lookup(edited):
         edited = lookups.route(edited)
     if legacy and implicit.may_intersect(edited):
-        edited = implicit.intersect(edited)
+        edited = implicit.resolved(implicit.intersect(edited), *split_address(address))
     if lambdas.mentions(edited):
         edited = lambdas.rewrite(edited, sheet, defined)
     if lifting.may_lift(edited):

@@ -11,7 +11,8 @@ Here such a call, where an argument may be an array (a range not cut down by imp
 intersection, an array constant, a spill, a function that makes arrays, another lifted call),
 is evaluated by :mod:`xlmodel.calc.lambdas` as ``MAP(args, LAMBDA(a, b, LEFT(a, b)))``: the
 engine's own LEFT per element, arrays of different sizes paired as Excel pairs them. The type
-tests (ISNUMBER, ISTEXT, ...), N and T are answered in Python, as they depend on the type alone.
+tests (ISNUMBER, ISTEXT, ...), N and T are answered in Python, as they depend on the type alone;
+N and T given a range (not an array) read its first cell, as in Excel (``=N(A1:A3)`` is N(A1)).
 In a formula saved without the dynamic-array flag this runs after implicit intersection, so
 only ranges Excel reads as arrays there (SUMPRODUCT's arguments, an array formula's) are lifted.
 """
@@ -31,7 +32,8 @@ from xlmodel.calc.formula_tree import Call, Group, Node, is_range, parse, render
 from xlmodel.calc.implicit_intersection import VALUE_FUNCTIONS
 
 ENGINE_LIFTS = frozenset({"IF", "IFERROR", "IFNA", "SIN", "COS", "TAN", "ATAN2"})
-LIFTED = VALUE_FUNCTIONS - ENGINE_LIFTS
+FIRST_CELL = frozenset({"N", "T"})  # given a range they read its first cell (implicit_intersection's docstring)
+LIFTED = (VALUE_FUNCTIONS | FIRST_CELL) - ENGINE_LIFTS
 # functions whose answer is an array when given one (or always): an argument calling one may be an array
 ARRAY_RESULTS = frozenset({
     "SEQUENCE", "RANDARRAY", "FILTER", "SORT", "SORTBY", "UNIQUE", "TRANSPOSE", "MMULT", "MINVERSE", "MUNIT",
@@ -112,7 +114,9 @@ def _visit(nodes: list[Node], is_area: Callable[[str], bool]) -> list[Node]:
         if isinstance(node, Call):
             call = Call(node.head, [_visit(a, is_area) for a in node.args], node.seps, node.close)
             name = call.name
-            if name in LIFTED and ":" not in node.head[:-1] and any(_arrayish(a, is_area) for a in call.args):
+            if name in FIRST_CELL and len(call.args) == 1 and _is_range_reference(call.args[0], is_area):
+                node = Call(call.head, [[f"INDEX({render(call.args[0]).strip()},1,1)"]], call.seps, call.close)
+            elif name in LIFTED and ":" not in node.head[:-1] and any(_arrayish(a, is_area) for a in call.args):
                 node = _lifted(call)
             else:
                 node = call
@@ -120,6 +124,12 @@ def _visit(nodes: list[Node], is_area: Callable[[str], bool]) -> list[Node]:
             node = Group(node.open, _visit(node.items, is_area), node.close)
         out.append(node)
     return out
+
+
+def _is_range_reference(nodes: list[Node], is_area: Callable[[str], bool]) -> bool:
+    parts = [n for n in nodes if not (getattr(n, "type", None) == Token.WSPACE)]
+    return len(parts) == 1 and is_range(parts[0]) and not parts[0].value.startswith("@") and (
+        ":" in parts[0].value.rpartition("!")[2] or is_area(parts[0].value))
 
 
 def _arrayish(nodes: list[Node], is_area: Callable[[str], bool]) -> bool:
