@@ -23,7 +23,7 @@ import formualizer as fz
 import numpy as np
 
 from xlmodel.calc import address_reads, checked_routes, database, defined_names, lambdas, lifting, lookups, settle
-from xlmodel.calc import xlsxpatch
+from xlmodel.calc import subtotals, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
@@ -171,15 +171,18 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     defined = defined_names.Names.of(book_scan.names, wb)
     if defined:
         defined.register(wb)
+    visibility = subtotals.Visibility(book_scan) if subtotals.mentions("\n".join(book_scan.formulas.values())) else None
+    if visibility:
+        visibility.register(wb)
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
-    may_edit = _edit_test(book_scan, defined)
+    may_edit = _edit_test(book_scan, defined, visibility is not None)
     anchors = {(a.sheet, a.anchor) for a in book_scan.arrays}
     for (sheet, address), text in book_scan.formulas.items() if may_edit else ():
         if not may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1]):
             continue  # nothing to edit (a cell sharing a master's formula: judged by the master's text)
         text = text or _scanned_formula(book_scan, sheet, address)
         edited = _edited(text, sheet, address, book_scan, names, legacy=(sheet, address) not in anchors,
-                         defined=defined)
+                         defined=defined, visibility=visibility)
         if edited != text:
             given[(sheet, address)] = edited
     if given or any(not a.dynamic for a in book_scan.arrays):
@@ -189,7 +192,7 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             wb.set_formula(sheet, *split_address(address), edited)
         except RuntimeError:  # "@OFFSET(H19,...)" in H19: the engine calls the intersected own cell a self-reference
             text = _scanned_formula(book_scan, sheet, address)
-            plain = _edited(text, sheet, address, book_scan, names, defined=defined)
+            plain = _edited(text, sheet, address, book_scan, names, defined=defined, visibility=visibility)
             if plain != text:
                 wb.set_formula(sheet, *split_address(address), plain)
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
@@ -200,7 +203,8 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
 EDIT_WORDS = ("LOOKUP", "MATCH", "DSUM", "DAVERAGE", "DMIN", "DMAX", "DCOUNT", "DGET", "DPRODUCT", "DSTDEV", "DVAR")
 
 
-def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None) -> Callable[[str], bool] | None:
+def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None,
+               totals: bool = False) -> Callable[[str], bool] | None:
     """Whether :func:`_edited` may change a formula: one quick look that lets most formulas pass untouched.
 
     Which words and patterns to look for is decided once over the whole book's text;
@@ -215,13 +219,15 @@ def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None) -> C
     prefixed = gaps.PREFIXED.search(book) is not None
     names = bool(defined) and defined.may_edit(book)
     helpers = lambdas.mentions(book) or lifting.mentions(book)
-    if not (words or empty or legacy or prefixed or names or helpers or "#" in book or (tables and "[" in book)):
+    if not (words or empty or legacy or prefixed or names or helpers or totals or "#" in book or (tables and "[" in book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
         if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
             return True
         if (names and defined.may_edit(text)) or (helpers and (lambdas.mentions(text) or lifting.may_lift(text))):
+            return True
+        if totals and subtotals.mentions(text):
             return True
         if (legacy and implicit.may_intersect(text)) or (prefixed and gaps.PREFIXED.search(text)):
             return True
@@ -234,17 +240,19 @@ def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None) -> C
 
 
 def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str], legacy: bool = False,
-            defined: defined_names.Names | None = None) -> str:
+            defined: defined_names.Names | None = None, visibility: subtotals.Visibility | None = None) -> str:
     """The formula as handed to the engine: what Excel means where the engine reads it otherwise.
 
     ``legacy``: the formula was saved as a plain one (no array formula), so Excel intersects its ranges.
-    ``defined``: the workbook's defined names, for those the engine misreads.
+    ``defined``: the workbook's defined names, for those the engine misreads; ``visibility``: its hidden rows.
     """
     edited = text
     if defined and defined.may_edit(edited):
         edited = defined.edit(edited, sheet, address)
     if book_scan.tables and "[" in text:
         edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
+    if visibility is not None and subtotals.mentions(edited):
+        edited = visibility.rewrite(edited, sheet)
     if "_" in edited:
         edited = gaps.unprefixed(edited)
     if gaps.needs_filling(edited):

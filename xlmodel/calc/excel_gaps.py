@@ -336,8 +336,7 @@ def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str],
             wb.set_value(sheet, row, col, fz.LiteralValue.error(kind, None))
 
 
-STRUCTURED = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[(?P<spec>(?:[^\[\]]|\[[^\]]*\])*)\]")
-SPEC_ITEM = re.compile(r"\[([^\]]*)\]|([^,\[\]:]+)|(:)")
+TABLE_START = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[")
 
 
 def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str:
@@ -347,19 +346,70 @@ def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str
     circular reference for a column summed in its own totals row
     (tests/oracle/tamc_spec_test_data_ExampleSpreadsheet.xlsx, Tables!F4 and B5), so
     xlmodel writes what Excel means: the table's cells, by its header names and rows.
+    Column names are read as Excel writes them: ``'`` escapes ``[``, ``]``, ``#`` and ``'``
+    (``Table9[Hi, ''This]`` is the column "Hi, 'This"), spaces inside brackets are kept
+    (``Table3[[the two ]]``; tests/oracle/ironcalc_tables.xlsx, sheets Hidden and Escape).
     """
     by_name = {t["name"].upper(): t for t in tables}
 
-    def swap(match: re.Match) -> str:
-        table = by_name.get(match["table"].upper())
-        ref = _table_range(table, match["spec"], row) if table else None
-        return f"'{table['sheet']}'!{ref}" if ref else match[0]
+    def swapped(part: str) -> str:
+        out, at = [], 0
+        for start, end, name, spec in _table_references(part, by_name):
+            table = by_name[name.upper()]
+            ref = _table_range(table, spec, row)
+            text = ref if ref == "#REF!" else f"'{table['sheet']}'!{ref}" if ref else part[start:end]
+            out.append(part[at:start] + text)
+            at = end
+        return "".join(out) + part[at:]
 
     parts = formula.split('"')  # odd parts are inside text literals: left alone but for INDIRECT's text
     for i, part in enumerate(parts):
-        if i % 2 == 0 or parts[i - 1].rstrip().upper().endswith("INDIRECT("):
-            parts[i] = STRUCTURED.sub(swap, part)
+        if "[" in part and (i % 2 == 0 or parts[i - 1].rstrip().upper().endswith("INDIRECT(")):
+            parts[i] = swapped(part)
     return '"'.join(parts)
+
+
+def _table_references(text: str, tables: dict) -> Iterable[tuple[int, int, str, str]]:
+    """(start, end, table, spec) of each ``Table[...]`` in ``text``, brackets matched past ``'`` escapes."""
+    at = 0
+    while True:
+        match = TABLE_START.search(text, at)
+        if match is None:
+            return
+        i, depth = match.end(), 1
+        while i < len(text) and depth:
+            if text[i] == "'":
+                i += 2
+                continue
+            depth += {"[": 1, "]": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0 and match["table"].upper() in tables:
+            yield match.start(), i, match["table"], text[match.end():i - 1]
+            at = i
+        else:
+            at = match.end()
+
+
+def _spec_items(spec: str) -> list[str]:
+    """The items of a structured reference's specifier, unescaped: ``[#This Row],[A]:[B]`` -> the three;
+    a specifier without brackets is one item (``Hi, ''This`` is the column "Hi, 'This")."""
+    if "[" not in spec.replace("'[", ""):
+        return [_unescaped(spec)]
+    items, i = [], 0
+    while i < len(spec):
+        if spec[i] == "[":
+            j = i + 1
+            while j < len(spec) and spec[j] != "]":
+                j += 2 if spec[j] == "'" else 1
+            items.append(_unescaped(spec[i + 1:j]))
+            i = j + 1
+        else:
+            i += 1
+    return items
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"'(.)", r"\1", text)
 
 
 def _table_range(table: dict, spec: str, row: int) -> str | None:
@@ -371,8 +421,7 @@ def _table_range(table: dict, spec: str, row: int) -> str | None:
     specials, columns = [], []
     if spec.startswith("@"):
         specials, spec = ["#this row"], spec[1:]
-    for bracketed, bare, _colon in SPEC_ITEM.findall(spec):  # [A]:[B] spans A..B: the columns' min to max
-        item = (bracketed or bare).strip()
+    for item in _spec_items(spec) if spec else ():  # [A]:[B] spans A..B: the columns' min to max
         if item.startswith("#") or item == "@":
             specials.append("#this row" if item == "@" else item.lower())
         elif item:
@@ -380,8 +429,10 @@ def _table_range(table: dict, spec: str, row: int) -> str | None:
     spans = {"#all": (top, bottom), "#data": data, "#headers": (header, header), "#totals": (totals, totals),
              "#this row": (row, row)}
     chosen = [spans.get(s) for s in specials] or [data]
-    if any(span is None or span[0] is None for span in chosen):
+    if any(span is None for span in chosen):
         return None
+    if any(span[0] is None for span in chosen):
+        return "#REF!"  # Table2[#Totals] of a table without a totals row (tests/oracle/ironcalc_tables, Sheet2!F4)
     first_row, last_row = min(s[0] for s in chosen), max(s[1] for s in chosen)
     names = [h.upper() for h in table["headers"]]
     if any(c.upper() not in names for c in columns):
