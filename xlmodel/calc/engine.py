@@ -330,7 +330,7 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     changed = False
     for sheet, address in quick:
         if (sheet, address) in in_arrays or not _may_spill(texts[(sheet, address)], mentions) or \
-                gaps.spill_extent(wb, sheet, address) is None:
+                not gaps.spilled_or_blocked(wb, sheet, address):
             continue
         row, col = split_address(address)
         current = gaps.engine_formula(wb, sheet, address)  # with _prepare's edits

@@ -294,6 +294,16 @@ def spill_extent(wb: fz.Workbook, sheet: str, address: str) -> str | None:
     return spill.extent.split("!")[-1].replace("$", "")
 
 
+def spilled_or_blocked(wb: fz.Workbook, sheet: str, address: str) -> bool:
+    """Whether a formula spilled, or would have but found its range taken (``#SPILL!``)."""
+    cell = engine_cell(wb, sheet, address)
+    spill = cell.spill
+    if spill is not None and spill.kind == fz.SpillRoleKind.Anchor and spill.extent:
+        return True
+    value = cell.value
+    return is_error(value) and value.get("kind") == "Spill"
+
+
 def intersect_legacy(formula: str) -> str:
     """A legacy formula as Excel 365 shows it: ``@`` before each top-level range and call.
 
