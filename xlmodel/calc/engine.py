@@ -23,7 +23,7 @@ import formualizer as fz
 import numpy as np
 
 from xlmodel.calc import address_reads, checked_routes, database, defined_names, lambdas, lifting, lookups, settle
-from xlmodel.calc import subtotals, xlsxpatch
+from xlmodel.calc import subtotals, text_edges, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
@@ -218,14 +218,15 @@ def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None,
     legacy = implicit.may_intersect(book)
     prefixed = gaps.PREFIXED.search(book) is not None
     names = bool(defined) and defined.may_edit(book)
-    helpers = lambdas.mentions(book) or lifting.mentions(book)
+    helpers = lambdas.mentions(book) or lifting.mentions(book) or text_edges.mentions(book)
     if not (words or empty or legacy or prefixed or names or helpers or totals or "#" in book or (tables and "[" in book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
         if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
             return True
-        if (names and defined.may_edit(text)) or (helpers and (lambdas.mentions(text) or lifting.may_lift(text))):
+        if (names and defined.may_edit(text)) or (helpers and (lambdas.mentions(text) or lifting.may_lift(text)
+                                                                or text_edges.mentions(text))):
             return True
         if totals and subtotals.mentions(text):
             return True
@@ -253,6 +254,8 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
         edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
     if visibility is not None and subtotals.mentions(edited):
         edited = visibility.rewrite(edited, sheet)
+    if text_edges.mentions(edited):
+        edited = text_edges.rewrite(edited)
     if "_" in edited:
         edited = gaps.unprefixed(edited)
     if gaps.needs_filling(edited):

@@ -44,7 +44,7 @@ import formualizer as fz
 import numpy as np
 
 from xlmodel.calc import (bases, bonds, conditional, coupons, database, defined_names, lambdas, lifting, lookups, matrices,
-                          rounding, text_splits)
+                          regex_functions, rounding, text_edges, text_splits)
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter, range_boundaries
 from xlmodel.calc.number_format import text
@@ -112,6 +112,8 @@ def register_functions(wb: fz.Workbook) -> None:
     defined_names.register(wb)
     lambdas.register(wb)
     lifting.register(wb)
+    regex_functions.register(wb)
+    text_edges.register(wb)
 
 
 class _Mode:
@@ -225,13 +227,15 @@ def calls_xlmodel(formula: str) -> bool:
 # Functions saved with Excel's "_xlfn." prefix that xlmodel registers over the engine's own: the engine
 # sends a prefixed call to its built-in (formualizer 0.13), so the prefix is taken off.
 OVERRIDDEN_NEW = ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE", "ISO.CEILING", "TEXTBEFORE",
-                  "TEXTAFTER")
+                  "TEXTAFTER", "REGEXTEST", "REGEXEXTRACT", "REGEXREPLACE", "SINGLE")
 PREFIXED = re.compile(r"_xlfn\.(?=(?:%s)\s*\()" % "|".join(re.escape(n) for n in OVERRIDDEN_NEW), re.IGNORECASE)
+SINGLE = re.compile(r"_xlfn\.SINGLE\s*\(", re.IGNORECASE)
 
 
 def unprefixed(formula: str) -> str:
-    """``_xlfn.CEILING.MATH(...)`` as ``CEILING.MATH(...)``, so that xlmodel's function answers it."""
-    return PREFIXED.sub("", formula)
+    """``_xlfn.CEILING.MATH(...)`` as ``CEILING.MATH(...)``, so that xlmodel's function answers it; and
+    ``_xlfn.SINGLE(x)``, how Excel saves the ``@`` of ``@x``, as ``@(x)`` (formualizer 0.13: ``#NAME?``)."""
+    return PREFIXED.sub("", SINGLE.sub("@(", formula))
 
 
 EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing

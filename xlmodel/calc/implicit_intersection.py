@@ -58,6 +58,7 @@ VALUE_ARGUMENTS: dict[str, tuple] = {
     "CHOOSE": (1,), "COUNTIF": (2,), "SUMIF": (2,), "AVERAGEIF": (2,), "COUNTIFS": ("even",), "SUMIFS": ("odd3",),
     "AVERAGEIFS": ("odd3",), "MAXIFS": ("odd3",), "MINIFS": ("odd3",), "NETWORKDAYS": (1, 2), "WORKDAY": (1, 2),
     "NETWORKDAYS.INTL": (1, 2, 3), "WORKDAY.INTL": (1, 2, 3), "LET": ("odd3",),  # LET's values: the last inherits
+    "OFFSET": (2, 3, 4, 5), "INDEX": (2, 3, 4), "INDIRECT": (1, 2),  # OFFSET(F7,E7:I7,E7:I7) in G1008: G7 (oracle POI)
 }
 REFERENCE_MAKERS = frozenset({"OFFSET", "INDIRECT", "INDEX"})
 

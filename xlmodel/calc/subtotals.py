@@ -3,8 +3,8 @@
 Upstream: formualizer 0.13 does not know which rows are hidden: ``SUBTOTAL(109, ...)`` and
 ``AGGREGATE(9, 5, ...)`` count rows hidden by hand, and every SUBTOTAL counts rows a filter
 hides (tests/oracle/ironcalc_tables.xlsx, sheets "Hidden", "filters", "Functions Filters" and
-"Functions Hidden": 29 cells); it answers ``#N/IMPL!`` for AGGREGATE's functions 14-19 (LARGE,
-SMALL, PERCENTILE.INC, QUARTILE.INC, PERCENTILE.EXC, QUARTILE.EXC) and ``#VALUE!`` for a
+"Functions Hidden": 29 cells); it answers ``#N/IMPL!`` for AGGREGATE's functions 12-19 (MEDIAN,
+MODE.SNGL, LARGE, SMALL, PERCENTILE.INC, QUARTILE.INC, PERCENTILE.EXC, QUARTILE.EXC) and ``#VALUE!`` for a
 fractional function number (``SUBTOTAL(101.2, ...)`` is 101 in Excel).
 
 Which rows are hidden is read from the sheet XML (``<row hidden="1">``); a hidden row inside
@@ -124,7 +124,7 @@ class Visibility:
             if plain and not (hidden and (fn > 100 or any(self.filtered.get(s) for s in sheets))):
                 return None
         else:
-            plain = fn is not None and fn == int(fn) and 1 <= fn <= 13
+            plain = fn is not None and fn == int(fn) and 1 <= fn <= 11  # the engine: #N/IMPL! for 12 to 19
             if plain and (not hidden or (opt is not None and int(opt) in (0, 2, 4, 6))):
                 return None
         groups = [f'"{s.replace(chr(34), chr(34) * 2)}",{_position(a, call.args[own + i])},{a}'
