@@ -6,6 +6,9 @@
   tests/oracle/poi_FormulaEvalTestData_Copy.xlsx, EverythingTests!E1444); the engine answers
   ``#VALUE!`` to both. ``VALUE(x)`` becomes ``XLMODEL_VALUE(x, VALUE(x))``: the engine's own
   answer stands for every other text (dates, times).
+- AND, OR and XOR read text written in the call: "TRUE" and "FALSE" as logicals, empty text
+  skipped beside another argument (``OR("", TRUE)`` is TRUE; tests/oracle/ironcalc_AND_OR_XOR.xlsx,
+  rows 47-53), and IF reads its condition "tRue" as TRUE; the engine answers ``#VALUE!``.
 - ``LEFT(TRUE,2)`` is "TR" and ``RIGHT(TRUE,2)`` "UE" (EverythingTests!I824, I1168; a
   logical reads as TRUE or FALSE in text); the engine lowercases the logical in LEFT, RIGHT
   and REPT. A logical written in the call is given as its text; one read from a cell is the
@@ -23,6 +26,7 @@ from xlmodel.calc.engine_values import is_error
 from xlmodel.calc.formula_tree import Call, Group, parse, render
 
 VALUE_CALL = re.compile(r"(?<![\w.])VALUE\s*\(", re.IGNORECASE)
+LOGICAL_TEXT_ARGUMENT = re.compile(r'(?<![\w.])(?:_xlfn\.)?(?:AND|OR|XOR|IF)\s*\([^()]*"', re.IGNORECASE)
 LOGICAL_FIRST = re.compile(r"(?<![\w.])((?:LEFT|RIGHT|REPT)\s*\(\s*)(TRUE|FALSE)(\s*[,)])", re.IGNORECASE)
 NUMBER_TEXT = re.compile(r"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?P<cur>\$)?\s*(?P<sign2>[-+])?\s*"
                          r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[-+]?\d+))?\s*"
@@ -30,14 +34,16 @@ NUMBER_TEXT = re.compile(r"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?P<cur>\$)?\s*(?P
 
 
 def mentions(formula: str) -> bool:
+    """A quick look: a VALUE call, LEFT/RIGHT/REPT of a written logical, or AND/OR/XOR/IF given written text."""
     upper = formula.upper()
     return ("VALUE" in upper and VALUE_CALL.search(formula) is not None) or \
-        (("LEFT" in upper or "RIGHT" in upper or "REPT" in upper) and LOGICAL_FIRST.search(formula) is not None)
+        ("TRUE" in upper or "FALSE" in upper) and LOGICAL_FIRST.search(formula) is not None or \
+        '"' in formula and LOGICAL_TEXT_ARGUMENT.search(formula) is not None
 
 
 def rewrite(formula: str) -> str:
     formula = _outside_text(formula, lambda part: LOGICAL_FIRST.sub(lambda m: f'{m[1]}"{m[2].upper()}"{m[3]}', part))
-    if not VALUE_CALL.search(formula):
+    if not VALUE_CALL.search(formula) and not LOGICAL_TEXT_ARGUMENT.search(formula):
         return formula
 
     def visit(nodes):
@@ -45,6 +51,8 @@ def rewrite(formula: str) -> str:
         for node in nodes:
             if isinstance(node, Call):
                 node = Call(node.head, [visit(a) for a in node.args], node.seps, node.close)
+                if node.name in ("AND", "OR", "XOR", "IF"):
+                    node = _logical_text(node)
                 if node.name == "VALUE" and ":" not in node.head[:-1] and len(node.args) == 1:
                     arg = render(node.args[0])
                     node = parse(f"{'@' if node.head.startswith('@') else ''}XLMODEL_VALUE({arg},{render([node])})")[0]
@@ -57,6 +65,30 @@ def rewrite(formula: str) -> str:
         return "=" + render(visit(parse(formula)))
     except ValueError:
         return formula
+
+
+def _logical_text(call: Call) -> Call:
+    """AND, OR and XOR given text written in the call: "TRUE" and "FALSE" (any case) are logicals, empty text is
+    skipped beside another argument (tests/oracle/ironcalc_AND_OR_XOR.xlsx, rows 47-53: ``OR("", TRUE)`` is
+    TRUE); IF's condition written as "tRue" is TRUE (poi_FormulaEvalTestData_Copy, EverythingTests!M732)."""
+    texts = [_text_literal(a) for a in call.args]
+    if call.name == "IF":
+        first = texts[0]
+        if first is not None and first.upper() in ("TRUE", "FALSE"):
+            return Call(call.head, [[first.upper()], *call.args[1:]], call.seps, call.close)
+        return call
+    kept = [[t.upper()] if t is not None and t.upper() in ("TRUE", "FALSE") else a
+            for a, t in zip(call.args, texts) if t != ""]  # other text stays: AND("1",1) is #VALUE! (POI J136)
+    if not kept or kept == call.args:
+        return call
+    return Call(call.head, kept, [","] * (len(kept) - 1), call.close)
+
+
+def _text_literal(nodes) -> str | None:
+    parts = [n for n in nodes if not (hasattr(n, "type") and n.type == "WHITE-SPACE")]
+    if len(parts) == 1 and getattr(parts[0], "subtype", None) == "TEXT":
+        return parts[0].value[1:-1].replace('""', '"')
+    return None
 
 
 def _outside_text(formula: str, edit) -> str:
