@@ -345,7 +345,8 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
 # Functions that make an array out of single values (or a reference out of text): a formula calling
 # one may spill with no range in it. Every other function given single values gives a single value.
 ARRAY_MAKERS = frozenset({"SEQUENCE", "RANDARRAY", "MUNIT", "MAKEARRAY", "HSTACK", "VSTACK", "EXPAND", "TEXTSPLIT",
-                          "REGEXEXTRACT", "STOCKHISTORY", "INDIRECT", "OFFSET", "LET", "LAMBDA"})
+                          "REGEXEXTRACT", "STOCKHISTORY", "INDIRECT", "OFFSET", "LET", "LAMBDA", "MAP", "SCAN", "BYROW",
+                          "BYCOL", "REDUCE"})
 # A call that makes one value of whatever it is given, with no parenthesis inside: SUM(A2:D2), MAX(B:B,0)
 ONE_VALUE_CALL = re.compile(r"(?<![\w.])(?:SUM|SUMPRODUCT|AVERAGE|MIN|MAX|COUNT|COUNTA|COUNTBLANK|PRODUCT|MEDIAN|AND|OR|"
                             r"NPV|IRR|STDEV|VAR|ROWS|COLUMNS)\s*\([^()]*\)", re.IGNORECASE)
