@@ -110,7 +110,7 @@ def register_functions(wb: fz.Workbook) -> None:
     conditional.register(wb)
     database.register(wb)
     defined_names.register(wb)
-    lambdas.register(wb)
+    lambdas.register(wb, register_functions)
     lifting.register(wb)
     regex_functions.register(wb)
     text_edges.register(wb)

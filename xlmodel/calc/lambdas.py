@@ -320,14 +320,12 @@ class _Scratch:
     """A formualizer workbook with xlmodel's functions where LAMBDAs are evaluated; what is written is emptied after."""
 
     def __init__(self):
-        from xlmodel.calc.excel_gaps import register_functions  # which registers this module's functions
-
         config = fz.EvaluationConfig()
         config.enable_parallel = False
         config.cycle_detection = "runtime"
         self.wb = fz.Workbook(config=fz.WorkbookConfig(eval_config=config, enable_changelog=False))
         self.wb.set_temporal_egress("serial")
-        register_functions(self.wb)
+        _REGISTRAR[0](self.wb)
         self.sheets: set[str] = set()
         self.written: set[tuple[str, int, int]] = set()
 
@@ -364,6 +362,7 @@ class _Scratch:
 
 
 _POOL: list[_Scratch] = []
+_REGISTRAR: list[Callable[[fz.Workbook], None]] = [lambda wb: register(wb)]  # set by register()
 
 
 def _call_lambda(lam: Lambda, outside: tuple, evaluate: Callable[[_Scratch, str], Any]) -> Any:
@@ -546,7 +545,11 @@ def _callback(kind: str) -> Callable[..., Any]:
     return run
 
 
-def register(wb: fz.Workbook) -> None:
+def register(wb: fz.Workbook, every_function: Callable[[fz.Workbook], None] | None = None) -> None:
+    """Register the helpers' Python versions; ``every_function`` registers all of xlmodel's (excel_gaps'), which a
+    scratch workbook evaluating a LAMBDA gets too (passed in: this module cannot import excel_gaps back)."""
+    if every_function is not None:
+        _REGISTRAR[0] = every_function
     for kind, name in PYTHON.items():
         wb.register_function(name, _callback(kind), min_args=2, max_args=255)
 
