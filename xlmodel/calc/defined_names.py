@@ -42,6 +42,8 @@ CELLS = re.compile(rf"^(?:{CELL}(?::{CELL})?|\$?[A-Za-z]{{1,3}}:\$?[A-Za-z]{{1,3
 A1_PART = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
 ROWS, COLUMNS = 1_048_576, 16_384
 MAX_DEPTH = 16  # names defined through names, this deep at most
+WORD = re.compile(r"(?<![\w.$\\])[^\W\d][\w.]*|\\[\w.]+")  # a word that may be a name (names may start with "\")
+QUALIFIED_WORD = re.compile(r"!([^\W\d][\w.]*|\\[\w.]+)")
 BINDING = "_xlmodel_"  # what a LAMBDA name is bound to in LET: formualizer calls a builtin of the same name
 
 
@@ -66,8 +68,8 @@ class Names:
         self.sheets = {s.upper(): s for s in [*sheets, *(d.sheet for d in self.by_key.values() if d.sheet)]}
         loaded = {(sheet, name.upper()) for sheet, name in loaded}
         self.unloaded = {key for key, d in self.by_key.items() if key not in loaded}
-        self._mentions = _words({name for _, name in self.unloaded})  # left out by the engine
-        self._any = _words({name for _, name in self.by_key})  # a name after "!", or in INDIRECT's text
+        self._unloaded_names = frozenset(name for _, name in self.unloaded)  # left out by the engine
+        self._names = frozenset(name for _, name in self.by_key)  # a name after "!", or in INDIRECT's text
 
     @classmethod
     def of(cls, defined: Iterable[DefinedName], wb: fz.Workbook) -> Names:
@@ -76,23 +78,28 @@ class Names:
         return cls(defined, loaded, wb.sheet_names)
 
     def __bool__(self) -> bool:
-        return self._any is not None
+        return bool(self._names)
 
     # --- which formulas -----------------------------------------------------------------------------
 
     def may_edit(self, formula: str) -> bool:
-        """A quick look: whether :meth:`edit` may change ``formula``."""
-        if self._any is None:
+        """A quick look: whether :meth:`edit` may change ``formula`` (its words looked up, no pattern of names)."""
+        if not self._names:
             return False
-        if self._mentions is not None and self._mentions.search(formula):
+        words = None
+        if self._unloaded_names:
+            words = {w.upper() for w in WORD.findall(formula)}
+            if not words.isdisjoint(self._unloaded_names):
+                return True
+        if "!" in formula and not self._names.isdisjoint(w.upper() for w in QUALIFIED_WORD.findall(formula)):
             return True
-        indirect = "INDIRECT" in formula.upper()
-        if not indirect and "!" not in formula:
-            return False
-        return any(indirect or formula[m.start() - 1:m.start()] == "!" for m in self._any.finditer(formula))
+        if "INDIRECT" in formula.upper():
+            words = words if words is not None else {w.upper() for w in WORD.findall(formula)}
+            return not words.isdisjoint(self._names)
+        return False
 
     def mentioned(self, text: str) -> bool:
-        return self._any is not None and self._any.search(text) is not None
+        return not self._names.isdisjoint(w.upper() for w in WORD.findall(text))
 
     def qualified(self, sheet: str, name: str) -> DefinedName | None:
         """``Sheet!Name``: the sheet's own name, else the workbook's (Excel reads 'FY 2015'!Rate so when the
@@ -259,11 +266,6 @@ def _bound_names(call: Call, name: str, i: int) -> frozenset:
             out.add(parts[0].value.upper())
             out.add(parts[0].value.upper().removeprefix("_XLPM."))
     return frozenset(out)
-
-
-def _words(words: set[str]) -> re.Pattern | None:
-    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{pattern})(?![\w.])", re.IGNORECASE) if words else None
 
 
 def _calls(text: str, name: str) -> bool:

@@ -218,15 +218,15 @@ def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None,
     legacy = implicit.may_intersect(book)
     prefixed = gaps.PREFIXED.search(book) is not None
     names = bool(defined) and defined.may_edit(book)
-    helpers = lambdas.mentions(book) or lifting.mentions(book) or text_edges.mentions(book)
-    if not (words or empty or legacy or prefixed or names or helpers or totals or "#" in book or (tables and "[" in book)):
+    helpers = (lambdas.mentions, lifting.may_lift, text_edges.mentions)  # each quick on one formula
+    if not (words or empty or legacy or prefixed or names or totals or "#" in book or (tables and "[" in book)) and \
+            not (lambdas.mentions(book) or lifting.mentions(book) or text_edges.mentions(book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
         if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
             return True
-        if (names and defined.may_edit(text)) or (helpers and (lambdas.mentions(text) or lifting.may_lift(text)
-                                                                or text_edges.mentions(text))):
+        if (names and defined.may_edit(text)) or any(test(text) for test in helpers):
             return True
         if totals and subtotals.mentions(text):
             return True

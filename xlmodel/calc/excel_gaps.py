@@ -351,6 +351,8 @@ def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str],
 
 
 TABLE_START = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[")
+# a reference without escapes: matched in one pass (the escape-aware scan below is slower)
+STRUCTURED = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[(?P<spec>(?:[^\[\]]|\[[^\]]*\])*)\]")
 
 
 def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str:
@@ -385,6 +387,11 @@ def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str
 
 def _table_references(text: str, tables: dict) -> Iterable[tuple[int, int, str, str]]:
     """(start, end, table, spec) of each ``Table[...]`` in ``text``, brackets matched past ``'`` escapes."""
+    if "'" not in text:
+        for match in STRUCTURED.finditer(text):
+            if match["table"].upper() in tables:
+                yield match.start(), match.end(), match["table"], match["spec"]
+        return
     at = 0
     while True:
         match = TABLE_START.search(text, at)
@@ -409,6 +416,8 @@ def _spec_items(spec: str) -> list[str]:
     a specifier without brackets is one item (``Hi, ''This`` is the column "Hi, 'This")."""
     if "[" not in spec.replace("'[", ""):
         return [_unescaped(spec)]
+    if "'" not in spec:
+        return [m for m in SPEC_ITEM.findall(spec)]
     items, i = [], 0
     while i < len(spec):
         if spec[i] == "[":
@@ -422,8 +431,11 @@ def _spec_items(spec: str) -> list[str]:
     return items
 
 
+SPEC_ITEM = re.compile(r"\[([^\]]*)\]")
+
+
 def _unescaped(text: str) -> str:
-    return re.sub(r"'(.)", r"\1", text)
+    return re.sub(r"'(.)", r"\1", text) if "'" in text else text
 
 
 def _table_range(table: dict, spec: str, row: int) -> str | None:

@@ -15,6 +15,13 @@ from typing import Union
 from xlmodel.calc.formula_text import FormulaToken, Token, Tokenizer
 
 PREFIXES = re.compile(r"^(?:_xlfn\.|_xlws\.)+", re.IGNORECASE)
+CALLED = re.compile(r"(?<![\w.])(?:_XLFN\.|_XLWS\.)*([A-Z][A-Z0-9.]*)\s*\(")  # in upper-case text
+
+
+def calls_any(text: str, names: frozenset[str]) -> bool:
+    """Whether ``text`` calls a function of ``names`` (upper case, unprefixed): the called names found by one
+    simple pattern and looked up, far quicker than a pattern of hundreds of alternatives."""
+    return "(" in text and not names.isdisjoint(CALLED.findall(text.upper()))
 
 
 @dataclass

@@ -31,6 +31,7 @@ import re
 from functools import lru_cache
 
 from xlmodel.calc.formula_text import Token, Tokenizer, TokenizerError, get_column_letter, range_boundaries
+from xlmodel.calc.formula_tree import calls_any
 
 # Functions that take one value in every argument (Excel's "value" parameter class).
 VALUE_FUNCTIONS = frozenset("""
@@ -62,8 +63,7 @@ VALUE_ARGUMENTS: dict[str, tuple] = {
 }
 REFERENCE_MAKERS = frozenset({"OFFSET", "INDIRECT", "INDEX"})
 
-_NAMES = "|".join(sorted((re.escape(n) for n in VALUE_FUNCTIONS | set(VALUE_ARGUMENTS)), key=len, reverse=True))
-VALUE_CALL = re.compile(rf"(?<![\w.])(?:_xlfn\.)?(?:{_NAMES})\s*\(", re.IGNORECASE)
+VALUE_CALLS = frozenset(VALUE_FUNCTIONS | set(VALUE_ARGUMENTS))
 MAKER_CALL = re.compile(r"(?<![\w.])(?:OFFSET|INDIRECT|INDEX)\s*\(", re.IGNORECASE)
 CELL = r"(?:'[^']+'|[\w.]+)?!?\$?[A-Za-z]{0,3}\$?\d*"
 # a range beside an operator, or alone: "=A1:B2*2", "=2&Sheet1!A1:A3"
@@ -74,7 +74,7 @@ def may_intersect(formula: str) -> bool:
     """Whether :func:`intersect` may change the formula: a quick look at its text."""
     if MAKER_CALL.search(formula):
         return True
-    return ":" in formula and bool(VALUE_CALL.search(formula) or OPERATOR_RANGE.search(formula))
+    return ":" in formula and (calls_any(formula, VALUE_CALLS) or OPERATOR_RANGE.search(formula) is not None)
 
 
 @lru_cache(maxsize=8192)

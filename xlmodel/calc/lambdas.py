@@ -49,9 +49,15 @@ CELLS = re.compile(rf"^(?:{SHEET}!)?(?:\$?[A-Za-z]{{1,3}}\$?\d+(?::\$?[A-Za-z]{{
                    r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)$")
 
 
+HELPER_WORDS = ("LAMBDA", "MAP", "REDUCE", "SCAN", "BYROW", "BYCOL", "MAKEARRAY")
+
+
 def mentions(formula: str) -> bool:
     """A quick look: whether :func:`rewrite` may change ``formula``."""
-    return "(" in formula and MENTIONS.search(formula) is not None
+    if "(" not in formula:
+        return False
+    upper = formula.upper()
+    return any(w in upper for w in HELPER_WORDS) and MENTIONS.search(formula) is not None
 
 
 # --- the LAMBDAs the rewritten formulas name ------------------------------------------------------

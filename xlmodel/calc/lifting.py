@@ -28,7 +28,7 @@ import formualizer as fz
 from xlmodel.calc import lambdas
 from xlmodel.calc.engine_values import error_value, is_error
 from xlmodel.calc.formula_text import Token
-from xlmodel.calc.formula_tree import Call, Group, Node, is_range, parse, render
+from xlmodel.calc.formula_tree import Call, Group, Node, calls_any, is_range, parse, render
 from xlmodel.calc.implicit_intersection import VALUE_FUNCTIONS
 
 ENGINE_LIFTS = frozenset({"IF", "IFERROR", "IFNA", "SIN", "COS", "TAN", "ATAN2"})
@@ -42,8 +42,7 @@ ARRAY_RESULTS = frozenset({
     "XLMODEL_LIFT",
 }) | ENGINE_LIFTS
 LIFT = "XLMODEL_LIFT"
-_LIFTED_CALL = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:%s)\s*\(" % "|".join(
-    re.escape(n) for n in sorted(LIFTED, key=len, reverse=True)), re.IGNORECASE)
+
 TYPE_TESTS: dict[str, Callable[[Any], Any]] = {
     "ISNUMBER": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     "ISTEXT": lambda v: isinstance(v, str),
@@ -67,7 +66,7 @@ WRAPPED = "\x00"  # a lifted call found arrayish, reduced to one token
 def mentions(text: str) -> bool:
     """The quickest look (over a whole book's formulas at once): a function of one value and a range, an array
     constant or a spill."""
-    return "(" in text and (":" in text or "{" in text or "#" in text) and _LIFTED_CALL.search(text) is not None
+    return (":" in text or "{" in text or "#" in text) and calls_any(text, LIFTED)
 
 
 def may_lift(formula: str) -> bool:
@@ -92,7 +91,7 @@ def may_lift(formula: str) -> bool:
         text, n = INNER_CALL.subn(reduce, text)
         if found:
             return True
-        if not n or _LIFTED_CALL.search(text) is None:
+        if not n or not calls_any(text, LIFTED):
             return False
 
 

@@ -270,4 +270,5 @@ def _ranked(number: int, values: list, k: Any, ignore_errors: bool) -> Any:
 
 
 def mentions(formula: str) -> bool:
-    return "(" in formula and MENTIONS.search(formula) is not None
+    upper = formula.upper()
+    return ("SUBTOTAL" in upper or "AGGREGATE" in upper) and MENTIONS.search(formula) is not None

@@ -7,7 +7,7 @@
   ``#VALUE!`` to both. ``VALUE(x)`` becomes ``XLMODEL_VALUE(x, VALUE(x))``: the engine's own
   answer stands for every other text (dates, times).
 - AND, OR and XOR read text written in the call: "TRUE" and "FALSE" as logicals, empty text
-  skipped beside another argument (``OR("", TRUE)`` is TRUE; tests/oracle/ironcalc_AND_OR_XOR.xlsx,
+  skipped beside a written logical (``OR("", TRUE)`` is TRUE; tests/oracle/ironcalc_AND_OR_XOR.xlsx,
   rows 47-53), and IF reads its condition "tRue" as TRUE; the engine answers ``#VALUE!``.
 - ``LEFT(TRUE,2)`` is "TR" and ``RIGHT(TRUE,2)`` "UE" (EverythingTests!I824, I1168; a
   logical reads as TRUE or FALSE in text); the engine lowercases the logical in LEFT, RIGHT
@@ -26,7 +26,9 @@ from xlmodel.calc.engine_values import is_error
 from xlmodel.calc.formula_tree import Call, Group, parse, render
 
 VALUE_CALL = re.compile(r"(?<![\w.])VALUE\s*\(", re.IGNORECASE)
-LOGICAL_TEXT_ARGUMENT = re.compile(r'(?<![\w.])(?:_xlfn\.)?(?:AND|OR|XOR|IF)\s*\([^()]*"', re.IGNORECASE)
+EMPTY_TEXT_ARGUMENT = re.compile(r'(?:AND|OR|XOR)\((?:[^()"]*,)?\s*""\s*[,)]')  # in upper-case text
+LOGICAL_TEXT_ARGUMENT = re.compile(r'(?<![\w.])(?:(?:_xlfn\.)?(?:AND|OR|XOR)\s*\((?:[^()"]*,)?|IF\s*\()\s*'
+                                   r'"(?:[^"]|"")*"\s*[,)]', re.IGNORECASE)  # text written as a whole argument
 LOGICAL_FIRST = re.compile(r"(?<![\w.])((?:LEFT|RIGHT|REPT)\s*\(\s*)(TRUE|FALSE)(\s*[,)])", re.IGNORECASE)
 NUMBER_TEXT = re.compile(r"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?P<cur>\$)?\s*(?P<sign2>[-+])?\s*"
                          r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[-+]?\d+))?\s*"
@@ -36,9 +38,15 @@ NUMBER_TEXT = re.compile(r"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?P<cur>\$)?\s*(?P
 def mentions(formula: str) -> bool:
     """A quick look: a VALUE call, LEFT/RIGHT/REPT of a written logical, or AND/OR/XOR/IF given written text."""
     upper = formula.upper()
-    return ("VALUE" in upper and VALUE_CALL.search(formula) is not None) or \
-        ("TRUE" in upper or "FALSE" in upper) and LOGICAL_FIRST.search(formula) is not None or \
-        '"' in formula and LOGICAL_TEXT_ARGUMENT.search(formula) is not None
+    if "VALUE" in upper and VALUE_CALL.search(formula) is not None:
+        return True
+    if ("TRUE" in upper or "FALSE" in upper) and ("LEFT" in upper or "RIGHT" in upper or "REPT" in upper) and \
+            LOGICAL_FIRST.search(formula) is not None:
+        return True
+    if '"TRUE"' in upper or '"FALSE"' in upper or ('""' in formula and ("TRUE" in upper or "FALSE" in upper)
+                                                    and EMPTY_TEXT_ARGUMENT.search(upper)):
+        return LOGICAL_TEXT_ARGUMENT.search(formula) is not None
+    return False
 
 
 def rewrite(formula: str) -> str:
