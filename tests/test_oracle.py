@@ -7,7 +7,9 @@ for iterative functions, text exactly, errors by name. Cells where the engine st
 differs are listed in known_differences.json with the reason; a listed cell that starts to
 match fails its book's test until it is taken off the list.
 
-`python tests/test_oracle.py` prints every cell that differs, to review the list.
+`python tests/test_oracle.py` prints every cell that differs, to review the list;
+`python tests/oracle_reasons.py` rewrites the list from a fresh recalculation (cells that now
+match taken off, new ones given the reason of the first rule that fits, see its docstring).
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ The engine is trusted with:
   ascending order, the lookup vector's own blanks allowed after them for MATCH,
   VLOOKUP and HLOOKUP (the engine's binary search then agrees with Excel's, measured);
 - SUMIF(S), AVERAGEIF(S), COUNTIF(S) unless a sum or average range holds an error, a
-  criterion is an error value or names one (``"#N/A"``), is ``"<="``, ``">"`` or ``">="``
+  criterion is an array (a range of several cells, a spill or an array constant in an array
+  formula: Excel answers each, formualizer 0.13 gives one value), is an error value or names
+  one (``"#N/A"``), is ``"<="``, ``">"`` or ``">="``
   with nothing after it, is ``"<>"`` with a number that a criteria range holds as text,
   or COUNTIFS reads a whole column or row with criteria that all match a blank cell
   (see :mod:`xlmodel.calc.conditional` for what Excel does there).
@@ -46,6 +48,7 @@ WORDS = ("SUMIF", "AVERAGEIF", "COUNTIF", "LOOKUP", "MATCH")
 PROBE_SHEET = "XLMODEL_PROBE"
 HOST_DEPENDENT = re.compile(r"(?<![\w.])(?:ROW|COLUMN)\s*\(\s*\)", re.IGNORECASE)  # differs in a scratch cell
 UNKNOWN = object()
+ARRAY_CRITERION = re.compile(r"ANCHORARRAY\s*\(|\w#|\{", re.IGNORECASE)  # a spill or an array constant as criterion
 
 
 def route_untrusted(wb: fz.Workbook, book_scan: Scan) -> bool:
@@ -365,8 +368,10 @@ def conditional_trusted(book: Book, sheet: str, name: str, total: str | None, pa
     """Whether the engine's answer to this SUMIFS (or kin) is Excel's, from its ranges' values and criteria."""
     blank_everywhere, whole = True, False
     for area, criterion in pairs:
+        if ARRAY_CRITERION.search(criterion):
+            return False  # the engine answers an array of criteria with one value (Python answers each)
         value = book.value(sheet, criterion)
-        if value is UNKNOWN:
+        if value is UNKNOWN or (isinstance(value, list) and len(_flat(value)) > 1):
             return False
         ref = book.ref(sheet, area)
         whole = whole or (ref is not None and ref.whole)

@@ -22,7 +22,8 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import address_reads, checked_routes, database, excel_errors, lookups, settle, xlsxpatch
+from xlmodel.calc import address_reads, checked_routes, database, defined_names, excel_errors, lambdas, lifting
+from xlmodel.calc import lookups, settle, subtotals, text_edges, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
@@ -156,9 +157,14 @@ def _load(path: Path, book_scan: Scan) -> fz.Workbook:
     for arr in book_scan.arrays:
         ranges.setdefault(arr.sheet, []).append(arr.ref)
     with _engine_step(path, "is damaged, or the formula engine cannot load it"):  # the scan reads only <f>
-        if not ranges:
-            return fz.Workbook.load_path(str(path), config=config)
-        return fz.Workbook.from_bytes(xlsxpatch.without_array_values(path, ranges), config=config)
+        data = xlsxpatch.without_array_values(path, ranges) if ranges else None
+        try:
+            return fz.Workbook.load_path(str(path), config=config) if data is None else \
+                fz.Workbook.from_bytes(data, config=config)
+        except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException; only a name's is retried
+            if not defined_names.refused(exc):
+                raise
+        return fz.Workbook.from_bytes(defined_names.plain_names_only(data or path.read_bytes()), config=config)
 
 
 def _first_line(exc: Exception) -> str:
@@ -173,14 +179,21 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
     for sheet, address in book_scan.empty_formulas:  # the engine stages them as formulas it cannot parse
         wb.set_value(sheet, *split_address(address), None)
     names = gaps.xlmodel_names()
+    defined = defined_names.Names.of(book_scan.names, wb)
+    if defined:
+        defined.register(wb)
+    visibility = subtotals.Visibility(book_scan) if subtotals.mentions("\n".join(book_scan.formulas.values())) else None
+    if visibility:
+        visibility.register(wb)
     given: dict[tuple[str, str], str] = {}  # formulas handed to the engine changed
-    may_edit = _edit_test(book_scan)
+    may_edit = _edit_test(book_scan, defined, visibility is not None)
     anchors = {(a.sheet, a.anchor) for a in book_scan.arrays}
     for (sheet, address), text in book_scan.formulas.items() if may_edit else ():
         if not may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1]):
             continue  # nothing to edit (a cell sharing a master's formula: judged by the master's text)
         text = text or _scanned_formula(book_scan, sheet, address)
-        edited = _edited(text, sheet, address, book_scan, names, legacy=(sheet, address) not in anchors)
+        edited = _edited(text, sheet, address, book_scan, names, legacy=(sheet, address) not in anchors,
+                         defined=defined, visibility=visibility)
         if edited != text:
             given[(sheet, address)] = edited
     if given or any(not a.dynamic for a in book_scan.arrays):
@@ -190,7 +203,7 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             wb.set_formula(sheet, *split_address(address), edited)
         except RuntimeError:  # "@OFFSET(H19,...)" in H19: the engine calls the intersected own cell a self-reference
             text = _scanned_formula(book_scan, sheet, address)
-            plain = _edited(text, sheet, address, book_scan, names)
+            plain = _edited(text, sheet, address, book_scan, names, defined=defined, visibility=visibility)
             if plain != text:
                 wb.set_formula(sheet, *split_address(address), plain)
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
@@ -201,7 +214,8 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
 EDIT_WORDS = ("LOOKUP", "MATCH", "DSUM", "DAVERAGE", "DMIN", "DMAX", "DCOUNT", "DGET", "DPRODUCT", "DSTDEV", "DVAR")
 
 
-def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
+def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None,
+               totals: bool = False) -> Callable[[str], bool] | None:
     """Whether :func:`_edited` may change a formula: one quick look that lets most formulas pass untouched.
 
     Which words and patterns to look for is decided once over the whole book's text;
@@ -214,11 +228,18 @@ def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
     tables = bool(book_scan.tables)
     legacy = implicit.may_intersect(book)
     prefixed = gaps.PREFIXED.search(book) is not None
-    if not (words or empty or legacy or prefixed or "#" in book or (tables and "[" in book)):
+    names = bool(defined) and defined.may_edit(book)
+    helpers = (lambdas.mentions, lifting.may_lift, text_edges.mentions)  # each quick on one formula
+    if not (words or empty or legacy or prefixed or names or totals or "#" in book or (tables and "[" in book)) and \
+            not (lambdas.mentions(book) or lifting.mentions(book) or text_edges.mentions(book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
         if "#" in text or (tables and "[" in text) or (empty and gaps.EMPTY_ARGUMENT.search(text)):
+            return True
+        if (names and defined.may_edit(text)) or any(test(text) for test in helpers):
+            return True
+        if totals and subtotals.mentions(text):
             return True
         if (legacy and implicit.may_intersect(text)) or (prefixed and gaps.PREFIXED.search(text)):
             return True
@@ -230,14 +251,22 @@ def _edit_test(book_scan: Scan) -> Callable[[str], bool] | None:
     return may_edit
 
 
-def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str], legacy: bool = False) -> str:
+def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozenset[str], legacy: bool = False,
+            defined: defined_names.Names | None = None, visibility: subtotals.Visibility | None = None) -> str:
     """The formula as handed to the engine: what Excel means where the engine reads it otherwise.
 
     ``legacy``: the formula was saved as a plain one (no array formula), so Excel intersects its ranges.
+    ``defined``: the workbook's defined names, for those the engine misreads; ``visibility``: its hidden rows.
     """
     edited = text
+    if defined and defined.may_edit(edited):
+        edited = defined.edit(edited, sheet, address)
     if book_scan.tables and "[" in text:
         edited = gaps.structured_references(edited, split_address(address)[0], book_scan.tables)
+    if visibility is not None and subtotals.mentions(edited):
+        edited = visibility.rewrite(edited, sheet)
+    if text_edges.mentions(edited):
+        edited = text_edges.rewrite(edited)
     if "_" in edited:
         edited = gaps.unprefixed(edited)
     if gaps.needs_filling(edited):
@@ -249,7 +278,11 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
     if lookups.mentions_lookup(edited):
         edited = lookups.route(edited)
     if legacy and implicit.may_intersect(edited):
-        edited = implicit.intersect(edited)
+        edited = implicit.resolved(implicit.intersect(edited), *split_address(address))
+    if lambdas.mentions(edited):
+        edited = lambdas.rewrite(edited, sheet, defined)
+    if lifting.may_lift(edited):
+        edited = lifting.lift(edited, (lambda text: defined.is_area(text, sheet)) if defined else None)
     return edited
 
 
@@ -311,7 +344,7 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
     changed = False
     for sheet, address in quick:
         if (sheet, address) in in_arrays or not _may_spill(texts[(sheet, address)], mentions) or \
-                gaps.spill_extent(wb, sheet, address) is None:
+                not gaps.spilled_or_blocked(wb, sheet, address):
             continue
         row, col = split_address(address)
         current = gaps.engine_formula(wb, sheet, address)  # with _prepare's edits
@@ -323,7 +356,8 @@ def _intersect_legacy(wb: fz.Workbook, book_scan: Scan) -> bool:
 # Functions that make an array out of single values (or a reference out of text): a formula calling
 # one may spill with no range in it. Every other function given single values gives a single value.
 ARRAY_MAKERS = frozenset({"SEQUENCE", "RANDARRAY", "MUNIT", "MAKEARRAY", "HSTACK", "VSTACK", "EXPAND", "TEXTSPLIT",
-                          "REGEXEXTRACT", "STOCKHISTORY", "INDIRECT", "OFFSET", "LET", "LAMBDA"})
+                          "REGEXEXTRACT", "STOCKHISTORY", "INDIRECT", "OFFSET", "LET", "LAMBDA", "MAP", "SCAN", "BYROW",
+                          "BYCOL", "REDUCE"})
 # A call that makes one value of whatever it is given, with no parenthesis inside: SUM(A2:D2), MAX(B:B,0)
 ONE_VALUE_CALL = re.compile(r"(?<![\w.])(?:SUM|SUMPRODUCT|AVERAGE|MIN|MAX|COUNT|COUNTA|COUNTBLANK|PRODUCT|MEDIAN|AND|OR|"
                             r"NPV|IRR|STDEV|VAR|ROWS|COLUMNS)\s*\([^()]*\)", re.IGNORECASE)

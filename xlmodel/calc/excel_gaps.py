@@ -43,7 +43,8 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from xlmodel.calc import bases, bonds, conditional, coupons, database, lookups, matrices, rounding, text_splits
+from xlmodel.calc import (bases, bonds, conditional, coupons, database, defined_names, lambdas, lifting, lookups, matrices,
+                          regex_functions, rounding, text_edges, text_splits)
 from xlmodel.calc.engine_values import ERROR_KINDS, KIND_OF_CODE, error_value, is_error
 from xlmodel.calc.formula_text import Token, Tokenizer, get_column_letter, range_boundaries
 from xlmodel.calc.number_format import text
@@ -108,6 +109,11 @@ def register_functions(wb: fz.Workbook) -> None:
     text_splits.register(wb)
     conditional.register(wb)
     database.register(wb)
+    defined_names.register(wb)
+    lambdas.register(wb, register_functions)
+    lifting.register(wb)
+    regex_functions.register(wb)
+    text_edges.register(wb)
 
 
 class _Mode:
@@ -223,13 +229,15 @@ def calls_xlmodel(formula: str) -> bool:
 # Functions saved with Excel's "_xlfn." prefix that xlmodel registers over the engine's own: the engine
 # sends a prefixed call to its built-in (formualizer 0.13), so the prefix is taken off.
 OVERRIDDEN_NEW = ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE", "ISO.CEILING", "TEXTBEFORE",
-                  "TEXTAFTER")
+                  "TEXTAFTER", "REGEXTEST", "REGEXEXTRACT", "REGEXREPLACE", "SINGLE")
 PREFIXED = re.compile(r"_xlfn\.(?=(?:%s)\s*\()" % "|".join(re.escape(n) for n in OVERRIDDEN_NEW), re.IGNORECASE)
+SINGLE = re.compile(r"_xlfn\.SINGLE\s*\(", re.IGNORECASE)
 
 
 def unprefixed(formula: str) -> str:
-    """``_xlfn.CEILING.MATH(...)`` as ``CEILING.MATH(...)``, so that xlmodel's function answers it."""
-    return PREFIXED.sub("", formula)
+    """``_xlfn.CEILING.MATH(...)`` as ``CEILING.MATH(...)``, so that xlmodel's function answers it; and
+    ``_xlfn.SINGLE(x)``, how Excel saves the ``@`` of ``@x``, as ``@(x)`` (formualizer 0.13: ``#NAME?``)."""
+    return PREFIXED.sub("", SINGLE.sub("@(", formula))
 
 
 EMPTY_ARGUMENT = re.compile(r"[(,]\s*[,)]")  # "(,", ",,", ",)" outside text: a formula worth tokenizing
@@ -292,6 +300,16 @@ def spill_extent(wb: fz.Workbook, sheet: str, address: str) -> str | None:
     return spill.extent.split("!")[-1].replace("$", "")
 
 
+def spilled_or_blocked(wb: fz.Workbook, sheet: str, address: str) -> bool:
+    """Whether a formula spilled, or would have but found its range taken (``#SPILL!``)."""
+    cell = engine_cell(wb, sheet, address)
+    spill = cell.spill
+    if spill is not None and spill.kind == fz.SpillRoleKind.Anchor and spill.extent:
+        return True
+    value = cell.value
+    return is_error(value) and value.get("kind") == "Spill"
+
+
 def intersect_legacy(formula: str) -> str:
     """A legacy formula as Excel 365 shows it: ``@`` before each top-level range and call.
 
@@ -334,8 +352,9 @@ def restore_literal_errors(wb: fz.Workbook, errors: dict[tuple[str, str], str],
             wb.set_value(sheet, row, col, fz.LiteralValue.error(kind, None))
 
 
+TABLE_START = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[")
+# a reference without escapes: matched in one pass (the escape-aware scan below is slower)
 STRUCTURED = re.compile(r"(?P<table>[A-Za-z_\\][\w.]*)\[(?P<spec>(?:[^\[\]]|\[[^\]]*\])*)\]")
-SPEC_ITEM = re.compile(r"\[([^\]]*)\]|([^,\[\]:]+)|(:)")
 
 
 def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str:
@@ -345,19 +364,80 @@ def structured_references(formula: str, row: int, tables: Iterable[dict]) -> str
     circular reference for a column summed in its own totals row
     (tests/oracle/tamc_spec_test_data_ExampleSpreadsheet.xlsx, Tables!F4 and B5), so
     xlmodel writes what Excel means: the table's cells, by its header names and rows.
+    Column names are read as Excel writes them: ``'`` escapes ``[``, ``]``, ``#`` and ``'``
+    (``Table9[Hi, ''This]`` is the column "Hi, 'This"), spaces inside brackets are kept
+    (``Table3[[the two ]]``; tests/oracle/ironcalc_tables.xlsx, sheets Hidden and Escape).
     """
     by_name = {t["name"].upper(): t for t in tables}
 
-    def swap(match: re.Match) -> str:
-        table = by_name.get(match["table"].upper())
-        ref = _table_range(table, match["spec"], row) if table else None
-        return f"'{table['sheet']}'!{ref}" if ref else match[0]
+    def swapped(part: str) -> str:
+        out, at = [], 0
+        for start, end, name, spec in _table_references(part, by_name):
+            table = by_name[name.upper()]
+            ref = _table_range(table, spec, row)
+            text = ref if ref == "#REF!" else f"'{table['sheet']}'!{ref}" if ref else part[start:end]
+            out.append(part[at:start] + text)
+            at = end
+        return "".join(out) + part[at:]
 
     parts = formula.split('"')  # odd parts are inside text literals: left alone but for INDIRECT's text
     for i, part in enumerate(parts):
-        if i % 2 == 0 or parts[i - 1].rstrip().upper().endswith("INDIRECT("):
-            parts[i] = STRUCTURED.sub(swap, part)
+        if "[" in part and (i % 2 == 0 or parts[i - 1].rstrip().upper().endswith("INDIRECT(")):
+            parts[i] = swapped(part)
     return '"'.join(parts)
+
+
+def _table_references(text: str, tables: dict) -> Iterable[tuple[int, int, str, str]]:
+    """(start, end, table, spec) of each ``Table[...]`` in ``text``, brackets matched past ``'`` escapes."""
+    if "'" not in text:
+        for match in STRUCTURED.finditer(text):
+            if match["table"].upper() in tables:
+                yield match.start(), match.end(), match["table"], match["spec"]
+        return
+    at = 0
+    while True:
+        match = TABLE_START.search(text, at)
+        if match is None:
+            return
+        i, depth = match.end(), 1
+        while i < len(text) and depth:
+            if text[i] == "'":
+                i += 2
+                continue
+            depth += {"[": 1, "]": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0 and match["table"].upper() in tables:
+            yield match.start(), i, match["table"], text[match.end():i - 1]
+            at = i
+        else:
+            at = match.end()
+
+
+def _spec_items(spec: str) -> list[str]:
+    """The items of a structured reference's specifier, unescaped: ``[#This Row],[A]:[B]`` -> the three;
+    a specifier without brackets is one item (``Hi, ''This`` is the column "Hi, 'This")."""
+    if "[" not in spec.replace("'[", ""):
+        return [_unescaped(spec)]
+    if "'" not in spec:
+        return [m for m in SPEC_ITEM.findall(spec)]
+    items, i = [], 0
+    while i < len(spec):
+        if spec[i] == "[":
+            j = i + 1
+            while j < len(spec) and spec[j] != "]":
+                j += 2 if spec[j] == "'" else 1
+            items.append(_unescaped(spec[i + 1:j]))
+            i = j + 1
+        else:
+            i += 1
+    return items
+
+
+SPEC_ITEM = re.compile(r"\[([^\]]*)\]")
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"'(.)", r"\1", text) if "'" in text else text
 
 
 def _table_range(table: dict, spec: str, row: int) -> str | None:
@@ -369,8 +449,7 @@ def _table_range(table: dict, spec: str, row: int) -> str | None:
     specials, columns = [], []
     if spec.startswith("@"):
         specials, spec = ["#this row"], spec[1:]
-    for bracketed, bare, _colon in SPEC_ITEM.findall(spec):  # [A]:[B] spans A..B: the columns' min to max
-        item = (bracketed or bare).strip()
+    for item in _spec_items(spec) if spec else ():  # [A]:[B] spans A..B: the columns' min to max
         if item.startswith("#") or item == "@":
             specials.append("#this row" if item == "@" else item.lower())
         elif item:
@@ -378,8 +457,10 @@ def _table_range(table: dict, spec: str, row: int) -> str | None:
     spans = {"#all": (top, bottom), "#data": data, "#headers": (header, header), "#totals": (totals, totals),
              "#this row": (row, row)}
     chosen = [spans.get(s) for s in specials] or [data]
-    if any(span is None or span[0] is None for span in chosen):
+    if any(span is None for span in chosen):
         return None
+    if any(span[0] is None for span in chosen):
+        return "#REF!"  # Table2[#Totals] of a table without a totals row (tests/oracle/ironcalc_tables, Sheet2!F4)
     first_row, last_row = min(s[0] for s in chosen), max(s[1] for s in chosen)
     names = [h.upper() for h in table["headers"]]
     if any(c.upper() not in names for c in columns):

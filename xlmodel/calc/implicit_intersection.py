@@ -19,6 +19,10 @@ tests/oracle/tamc_offset-is-weird.xlsx, ``=OFFSET($A$1:$F$1,0,0)`` in B2 is B1's
 spilling it instead made formualizer's dynamic-dependency planning give up on the book.
 Formulas whose spilled result shows where it lands are also intersected after a first
 evaluation (``engine._intersect_legacy``), which covers defined names and other calls.
+
+N and T are not intersected: given a range they read its first cell, in any formula
+(``=T(J1351:J1353)`` in J1352 is T of J1351; tests/oracle/poi_FormulaEvalTestData_Copy.xlsx,
+EverythingTests!O1352), which :mod:`xlmodel.calc.lifting` writes out.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from xlmodel.calc.formula_text import Token, Tokenizer, TokenizerError
+from xlmodel.calc.formula_text import Token, Tokenizer, TokenizerError, get_column_letter, range_boundaries
+from xlmodel.calc.formula_tree import calls_any
 
 # Functions that take one value in every argument (Excel's "value" parameter class).
 VALUE_FUNCTIONS = frozenset("""
@@ -35,21 +40,30 @@ DEGREES RADIANS EXP LN LOG LOG10 SQRT SQRTPI POWER MOD QUOTIENT SIGN INT TRUNC E
 COMBINA PERMUT ROUND ROUNDUP ROUNDDOWN MROUND CEILING FLOOR CEILING.MATH FLOOR.MATH CEILING.PRECISE
 FLOOR.PRECISE ISO.CEILING BASE DECIMAL ROMAN ARABIC
 LEFT LEFTB RIGHT RIGHTB MID MIDB LEN LENB LOWER UPPER PROPER TRIM CLEAN CHAR UNICHAR CODE UNICODE EXACT REPT
-SUBSTITUTE REPLACE FIND FINDB SEARCH SEARCHB DOLLAR FIXED VALUE NUMBERVALUE CONCATENATE T N
+SUBSTITUTE REPLACE FIND FINDB SEARCH SEARCHB DOLLAR FIXED VALUE NUMBERVALUE CONCATENATE
 ISBLANK ISERR ISERROR ISNA ISNUMBER ISTEXT ISNONTEXT ISLOGICAL ISEVEN ISODD NOT IF IFERROR IFNA
 DATE TIME YEAR MONTH DAY HOUR MINUTE SECOND WEEKDAY WEEKNUM ISOWEEKNUM DATEVALUE TIMEVALUE EDATE EOMONTH DAYS
 DAYS360 YEARFRAC
 DEC2BIN DEC2OCT DEC2HEX BIN2DEC BIN2OCT BIN2HEX OCT2DEC OCT2BIN OCT2HEX HEX2DEC HEX2BIN HEX2OCT
+TEXT DATEDIF
+NORM.DIST NORM.INV NORM.S.DIST NORM.S.INV NORMDIST NORMINV NORMSDIST NORMSINV LOGNORM.DIST LOGNORM.INV LOGNORMDIST
+LOGINV EXPON.DIST EXPONDIST GAMMA.DIST GAMMA.INV GAMMADIST GAMMAINV GAMMA GAMMALN GAMMALN.PRECISE BETA.DIST BETA.INV
+BETADIST BETAINV BINOM.DIST BINOM.INV BINOMDIST CRITBINOM CHISQ.DIST CHISQ.DIST.RT CHISQ.INV CHISQ.INV.RT CHIDIST
+CHIINV F.DIST F.DIST.RT F.INV F.INV.RT FDIST FINV T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T TDIST TINV POISSON.DIST
+POISSON WEIBULL.DIST WEIBULL HYPGEOM.DIST HYPGEOMDIST NEGBINOM.DIST NEGBINOMDIST CONFIDENCE CONFIDENCE.NORM
+CONFIDENCE.T FISHER FISHERINV PHI GAUSS STANDARDIZE ERF ERFC ERF.PRECISE ERFC.PRECISE
+PMT IPMT PPMT FV PV NPER RATE EFFECT NOMINAL SLN SYD DDB DB ISPMT RRI PDURATION CUMIPMT CUMPRINC DOLLARDE DOLLARFR
 """.split())
 # Functions with some arguments that take one value, by position from 1 ("even": every even one).
 VALUE_ARGUMENTS: dict[str, tuple] = {
     "CHOOSE": (1,), "COUNTIF": (2,), "SUMIF": (2,), "AVERAGEIF": (2,), "COUNTIFS": ("even",), "SUMIFS": ("odd3",),
-    "AVERAGEIFS": ("odd3",), "MAXIFS": ("odd3",), "MINIFS": ("odd3",),
+    "AVERAGEIFS": ("odd3",), "MAXIFS": ("odd3",), "MINIFS": ("odd3",), "NETWORKDAYS": (1, 2), "WORKDAY": (1, 2),
+    "NETWORKDAYS.INTL": (1, 2, 3), "WORKDAY.INTL": (1, 2, 3), "LET": ("odd3",),  # LET's values: the last inherits
+    "OFFSET": (2, 3, 4, 5), "INDEX": (2, 3, 4), "INDIRECT": (1, 2),  # OFFSET(F7,E7:I7,E7:I7) in G1008: G7 (oracle POI)
 }
 REFERENCE_MAKERS = frozenset({"OFFSET", "INDIRECT", "INDEX"})
 
-_NAMES = "|".join(sorted((re.escape(n) for n in VALUE_FUNCTIONS | set(VALUE_ARGUMENTS)), key=len, reverse=True))
-VALUE_CALL = re.compile(rf"(?<![\w.])(?:_xlfn\.)?(?:{_NAMES})\s*\(", re.IGNORECASE)
+VALUE_CALLS = frozenset(VALUE_FUNCTIONS | set(VALUE_ARGUMENTS))
 MAKER_CALL = re.compile(r"(?<![\w.])(?:OFFSET|INDIRECT|INDEX)\s*\(", re.IGNORECASE)
 CELL = r"(?:'[^']+'|[\w.]+)?!?\$?[A-Za-z]{0,3}\$?\d*"
 # a range beside an operator, or alone: "=A1:B2*2", "=2&Sheet1!A1:A3"
@@ -60,7 +74,7 @@ def may_intersect(formula: str) -> bool:
     """Whether :func:`intersect` may change the formula: a quick look at its text."""
     if MAKER_CALL.search(formula):
         return True
-    return ":" in formula and bool(VALUE_CALL.search(formula) or OPERATOR_RANGE.search(formula))
+    return ":" in formula and (calls_any(formula, VALUE_CALLS) or OPERATOR_RANGE.search(formula) is not None)
 
 
 @lru_cache(maxsize=8192)
@@ -102,6 +116,38 @@ def intersect(formula: str) -> str:
         if tok.type != Token.WSPACE:
             previous = tok
     return "=" + "".join(out)
+
+
+STRING = re.compile(r'"(?:[^"]|"")*"')
+SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_\\][\w.]*)!"
+INTERSECTED = re.compile(rf"@({SHEET})?(\$?[A-Za-z]{{1,3}}\$?\d+:\$?[A-Za-z]{{1,3}}\$?\d+|\$?[A-Za-z]{{1,3}}:\$?[A-Za-z]{{1,3}}|"
+                         r"\$?\d+:\$?\d+)(?![\w(!])")
+
+
+def resolved(formula: str, row: int, col: int) -> str:
+    """``@A1:B9`` in ``formula`` (in ``row``, ``col``) written as the cell Excel intersects it to, or ``#VALUE!``.
+
+    Upstream: formualizer 0.13 reads ``@J14:K14`` in J772 as J14's value, but an empty cell so read is
+    not blank: ``=ISBLANK(@J14:K14)`` is FALSE where Excel gives TRUE (tests/oracle
+    poi_FormulaEvalTestData_Copy, EverythingTests!J772; ``ISBLANK(D7:D7)`` in L772 likewise). The
+    cell itself is read as any reference is.
+    """
+    if "@" not in formula:
+        return formula
+    parts = formula.split('"')  # odd parts are text literals
+
+    def cell(match: re.Match) -> str:
+        sheet, area = match.group(1) or "", match.group(2).replace("$", "")
+        min_col, min_row, max_col, max_row = range_boundaries(area)
+        r = row if min_row is None or min_row != max_row else min_row
+        c = col if min_col is None or min_col != max_col else min_col
+        inside = (min_row is None or min_row <= r <= max_row) and (min_col is None or min_col <= c <= max_col)
+        return f"{sheet}{get_column_letter(c)}{r}" if inside else "#VALUE!"
+
+    for i in range(0, len(parts), 2):
+        if "@" in parts[i]:
+            parts[i] = INTERSECTED.sub(cell, parts[i])
+    return '"'.join(parts)
 
 
 def _takes_value(name: str, position: int) -> bool:

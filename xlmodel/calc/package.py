@@ -118,6 +118,15 @@ class DataTable:
     row_oriented: bool
 
 
+@dataclass(frozen=True)
+class DefinedName:
+    """A defined name as saved in the workbook part: its scope (a sheet's name, None for the workbook) and text."""
+
+    name: str
+    sheet: str | None
+    text: str  # the definition, without "="
+
+
 @dataclass
 class Scan:
     """What the sheet XML says beyond what the engine loads."""
@@ -130,6 +139,9 @@ class Scan:
     literal_errors: dict[tuple[str, str], str] = field(default_factory=dict)
     empty_formulas: list[tuple[str, str]] = field(default_factory=list)  # <f/> with no text, shared by none
     tables: list[dict] = field(default_factory=list)
+    names: list[DefinedName] = field(default_factory=list)
+    hidden_rows: dict[str, set[int]] = field(default_factory=dict)  # sheet -> rows hidden (by hand or by a filter)
+    filters: list[tuple[str, int, int]] = field(default_factory=list)  # (sheet, first, last row) of active filters
     iterate: bool = False
     iterate_count: int = 100
     iterate_delta: float = 0.001
@@ -143,6 +155,8 @@ class Scan:
         self.data_tables.extend(other.data_tables)
         self.literal_errors.update(other.literal_errors)
         self.empty_formulas.extend(other.empty_formulas)
+        self.hidden_rows.update(other.hidden_rows)
+        self.filters.extend(other.filters)
 
 
 def scan(path: Path) -> Scan:
@@ -158,7 +172,9 @@ def scan(path: Path) -> Scan:
 def _scan(path: Path) -> Scan:
     out = Scan()
     with zipfile.ZipFile(path) as zf:
-        calc = etree.fromstring(zf.read("xl/workbook.xml"), PARSER).find(f"{Q}calcPr")
+        book = etree.fromstring(zf.read("xl/workbook.xml"), PARSER)
+        out.names = _defined_names(book)
+        calc = book.find(f"{Q}calcPr")
         if calc is not None:
             out.iterate = calc.get("iterate") in ("1", "true")
             out.iterate_count = int(calc.get("iterateCount", "100"))
@@ -168,11 +184,47 @@ def _scan(path: Path) -> Scan:
     return out
 
 
+def _defined_names(book) -> list[DefinedName]:
+    """The workbook's defined names; ``localSheetId`` counts the sheets in the workbook part's order."""
+    sheets = [sheet.get("name") for sheet in book.iter(f"{Q}sheet")]
+    out = []
+    for element in book.iter(f"{Q}definedName"):
+        local, text = element.get("localSheetId"), (element.text or "").strip()
+        scope = sheets[int(local)] if local is not None and local.isdigit() and int(local) < len(sheets) else None
+        if element.get("name") and text and (local is None or scope is not None):
+            out.append(DefinedName(element.get("name"), scope, text.removeprefix("=")))
+    return out
+
+
 def _scan_sheet(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
     data = zf.read(part)
     if not _scan_plain_xml(data, sheet, out):
         _scan_parsed(data, sheet, out)
+    if b"hidden=" in data:
+        _hidden_rows(data, sheet, out)
     _tables(zf, sheet, part, out)
+
+
+HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|'
+                        rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+AUTO_FILTER = re.compile(rb'<(?:\w+:)?autoFilter\b[^>]*\bref="([^"]+)"[^>]*?(/>|>(.*?)</(?:\w+:)?autoFilter>)', re.DOTALL)
+
+
+def _hidden_rows(data: bytes, sheet: str, out: Scan) -> None:
+    """Rows hidden on the sheet (SUBTOTAL and AGGREGATE skip them), and its filter if one is applied."""
+    rows = {int(a or b) for a, b in HIDDEN_ROW.findall(data)}
+    if rows:
+        out.hidden_rows[sheet] = rows
+        _filters(data, sheet, out)
+
+
+def _filters(data: bytes, sheet: str, out: Scan) -> None:
+    """An autoFilter with criteria: its hidden rows are filtered out (SUBTOTAL 1-11 skips those only)."""
+    for ref, _, body in AUTO_FILTER.findall(data):
+        if b"filterColumn" in body:
+            _, top, _, bottom = range_boundaries(ref.decode().replace("$", ""))
+            if top and bottom:
+                out.filters.append((sheet, top + 1, bottom))
 
 
 # A formula cell's start as Excel, openpyxl and XlsxWriter write it: <c ...> then its <f> first (the schema's order).
@@ -297,8 +349,11 @@ def _tables(zf: zipfile.ZipFile, sheet: str, part: str, out: Scan) -> None:
         target = os.path.normpath(target).replace(os.sep, "/")
         if target not in zf.namelist():
             continue
-        table = etree.fromstring(zf.read(target), PARSER)
+        table_xml = zf.read(target)
+        table = etree.fromstring(table_xml, PARSER)
         min_col, min_row, max_col, max_row = range_boundaries(table.get("ref"))
+        if sheet in out.hidden_rows:
+            _filters(table_xml, sheet, out)
         columns = [col.get("name") for col in table.iter(f"{Q}tableColumn")]
         out.tables.append({
             "name": table.get("displayName") or table.get("name"), "sheet": sheet,
