@@ -29,12 +29,14 @@ import xlsxwriter
 from lxml import etree
 from ooxml_check import RD, SCHEMAS, Q, assert_opens_in_excel, problems
 from test_oracle import BOOKS, ORACLE, calculation
+from rich.console import Console
 from typer.testing import CliRunner
 
 from xlmodel.calc import engine, excel_errors, xlsxpatch
 from xlmodel.calc.cell_values import escape_text, unescape_text
 from xlmodel.calc.engine import Calculation, ErrorValue
 from xlmodel.calc.package import Scan
+from xlmodel import cli
 from xlmodel.cli import app
 from xlmodel.data.grids import NETWORK
 from xlmodel.refresh.store import refresh_workbook
@@ -103,12 +105,19 @@ def _cases_book(path: Path) -> Path:
     return path
 
 
+def _wide() -> Console:
+    """A console wide enough that no line of the listing wraps (xdist's workers set COLUMNS=80, which the
+    module's console reads once, at import)."""
+    return Console(width=400)
+
+
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory) -> tuple[Path, Path, str]:
     folder = tmp_path_factory.mktemp("cases")
     book = _cases_book(folder / "cases.xlsx")
-    result = CliRunner().invoke(app, ["calc", str(book), "-o", str(folder / "cases.calculated.xlsx")],
-                                env={"COLUMNS": "400"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cli, "console", _wide())
+        result = CliRunner().invoke(app, ["calc", str(book), "-o", str(folder / "cases.calculated.xlsx")])
     assert result.exit_code == 1, result.output  # cells in error: the listing says so, and the exit code
     return book, folder / "cases.calculated.xlsx", result.output
 
@@ -265,7 +274,8 @@ def test_a_refusal_is_a_named_line_and_exit_code_1(template, tmp_path, monkeypat
     real = store.owned_sheets
     monkeypatch.setattr(store, "owned_sheets", lambda outcomes, read: {**real(outcomes, read),
                                                                        NETWORK: [["difficulty", float("inf")]]})
-    result = CliRunner().invoke(app, ["refresh", str(book), "--offline", "--tickers", "CORZ"], env={"COLUMNS": "400"})
+    monkeypatch.setattr(cli, "console", _wide())
+    result = CliRunner().invoke(app, ["refresh", str(book), "--offline", "--tickers", "CORZ"])
     assert result.exit_code == 1
     assert "refused Data_Network!B1: inf is not a finite number" in result.output
     assert NETWORK not in result.output.split("wrote", 1)[1].split(" in ")[0]
