@@ -16,7 +16,7 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from xlmodel.template import bridge, colocation, datasheets, mining, peers, scenarios, valuation
+from xlmodel.template import bridge, colocation, datasheets, mining, peers, printing, scenarios, valuation
 from xlmodel.template.layout import Styles, header
 
 DEFAULT_TEMPLATE = Path("workbooks/miner_model.xlsx")
@@ -103,6 +103,7 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     peers.write_peers(sheets["Peers"], wb, styles)
     valuation.write_valuation(sheets["Valuation"], wb, styles)
     scenarios.write_scenarios(sheets["Scenarios"], wb, styles)
+    printing.set_up_printing({"Inputs": inputs, **sheets})
     _write_conf(wb.add_worksheet(CONF_SHEET))
     datasheets.write_settings(wb.add_worksheet("Settings"), styles)
     datasheets.write_data_sheets(wb, styles)

@@ -1,0 +1,61 @@
+"""How the template's model sheets print: their model block, landscape, one page wide.
+
+One line per sheet in ``PRINT_SETUP``: the columns of the sheet's model block (its inputs,
+results, tables and charts, not the long note and source columns to their right) and the rows
+repeated at the top of every page after the first. The print area runs down to the last row
+holding a cell or a chart, found once the sheet's own module has written it: a block that grows
+by rows still prints whole. (Whole columns, ``$A:$G``, print the same in Excel and LibreOffice,
+but openpyxl 3.1 drops such a print area, with a warning on every load.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from xlsxwriter.utility import xl_cell_to_rowcol
+from xlsxwriter.worksheet import Worksheet
+
+@dataclass(frozen=True)
+class PrintSetup:
+    columns: str  # the model block's columns as Excel writes them, "A:G"
+    title_rows: str  # rows repeated at the top of each page, "1:6"
+
+
+PRINT_SETUP = {
+    "Inputs": PrintSetup("A:F", "1:3"),  # G: the peer contracts' source links
+    "Mining": PrintSetup("A:L", "1:2"),  # the sensitivity chart reaches L
+    "Colocation": PrintSetup("A:U", "1:4"),  # the revenue chart reaches U
+    "Bridge": PrintSetup("A:O", "1:6"),  # the walk chart reaches O; P:Z hold its helper columns
+    "Peers": PrintSetup("A:T", "1:2"),
+    "Valuation": PrintSetup("A:G", "1:6"),  # H:J: the instruments' and leases' dates, sources and notes
+    "Scenarios": PrintSetup("A:V", "1:2"),
+}
+
+
+def set_up_printing(sheets: Mapping[str, Worksheet]) -> None:
+    """Give each sheet of ``PRINT_SETUP`` its print area, title rows and page setup."""
+    for name, setup in PRINT_SETUP.items():
+        ws = sheets[name]
+        first, last = (_column(c) for c in setup.columns.split(":"))
+        top, bottom = (int(r) - 1 for r in setup.title_rows.split(":"))
+        ws.print_area(0, first, last_row(ws), last)
+        ws.repeat_rows(top, bottom)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&L&8&A&R&8page &P of &N")
+
+
+def last_row(ws: Worksheet) -> int:
+    """The last row (0-based) with a cell or under a chart, from what XlsxWriter holds before it saves."""
+    bottom = ws.dim_rowmax or 0
+    for row, col, chart, x_offset, y_offset, x_scale, y_scale, anchor, *_ in ws.charts:
+        width, height = int(0.5 + chart.width * x_scale), int(0.5 + chart.height * y_scale)
+        end = ws._position_object_pixels(col, row, x_offset, y_offset, width, height, anchor)[5]
+        bottom = max(bottom, end)
+    return bottom
+
+
+def _column(letters: str) -> int:
+    return xl_cell_to_rowcol(f"{letters}1")[1]
