@@ -33,9 +33,10 @@ from recordings import (
 )
 from typer.testing import CliRunner
 
+from xlmodel.calc.xlsxpatch import sheet_parts
 from xlmodel.cli import app
 from xlmodel.data import config, embedded, mempool, prices, sec
-from xlmodel.data.grids import COMPANY, EQUITIES, NETWORK, PRICES, SOURCES
+from xlmodel.data.grids import COMPANY, EQUITIES, NETWORK, OWNED_SHEETS, PRICES, SOURCES
 from xlmodel.data.http import Fetcher, RateLimiter, SourceError, retry_after_seconds
 from xlmodel.refresh.store import refresh_workbook
 from xlmodel.refresh.xlsxfile import read_sheet, read_sheets, write_sheets
@@ -534,14 +535,17 @@ def test_any_mangled_payload_fails_only_its_source_with_one_line(template, templ
     for outcome in report.failures:
         assert outcome.error and "\n" not in outcome.error and "Traceback" not in outcome.error
     failed = {o.name for o in report.failures}
-    after = read_sheets(book, (NETWORK, PRICES, SOURCES))
+    after = read_sheets(book, OWNED_SHEETS)  # the file is whole: every sheet Refresh writes opens...
+    with zipfile.ZipFile(template) as was, zipfile.ZipFile(book) as now:  # ...and the rest is as it was
+        owned = {part for name, part in sheet_parts(was).items() if name in OWNED_SHEETS}
+        assert now.testzip() is None and sorted(now.namelist()) == sorted(was.namelist())
+        assert all(now.read(part) == was.read(part) for part in was.namelist() if part not in owned)
     for name, sheet in (("network", NETWORK), ("prices", PRICES)):
         if name in failed:
             assert after[sheet] == template_tables[sheet]  # its previous data stays
     for outcome in report.failures:  # each failure is in Sources with its reason, the data kept marked stale
         assert any(outcome.error in str(r[7]) and r[5] in ("stale", "failed") for r in after[SOURCES][1:]), \
             outcome.error
-    openpyxl.load_workbook(book)  # the file is whole
 
 
 # --- two refreshes of one workbook -------------------------------------------------------------------
