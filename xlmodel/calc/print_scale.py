@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
@@ -39,7 +39,7 @@ class Block:
     last_row: int
 
 
-def print_scale(path, sheet: str, page_w_pt: float, page_h_pt: float) -> float:
+def print_scale(path: Path | str, sheet: str, page_w_pt: float, page_h_pt: float) -> float:
     """The fraction of natural size ``sheet`` prints at on a page of the given size (points)."""
     with zipfile.ZipFile(path) as zf:
         part = sheet_parts(zf)[sheet]
@@ -137,4 +137,3 @@ def row_heights(root, first: int, last: int) -> list[float]:
         hidden = row.get("hidden") in ("1", "true")
         heights[int(row.get("r"))] = 0.0 if hidden else float(row.get("ht", default))
     return [heights.get(r, default) for r in range(first, last + 1)]
-
