@@ -1,11 +1,12 @@
 """How the template's model sheets print: their model block, landscape, one page wide.
 
-One line per sheet in ``PRINT_SETUP``: the columns of the sheet's model block (its inputs,
-results, tables and charts, not the long note and source columns to their right) and the rows
-repeated at the top of every page after the first. The print area runs down to the last row
-holding a cell or a chart, found once the sheet's own module has written it: a block that grows
-by rows still prints whole. (Whole columns, ``$A:$G``, print the same in Excel and LibreOffice,
-but openpyxl 3.1 drops such a print area, with a warning on every load.)
+One line per sheet in ``PRINT_SETUP``: the sheet's model block (its inputs, results, tables
+and charts, not the long note and source columns to their right) and the rows repeated at the
+top of every page after the first. A block given as columns, ``"A:G"``, runs down to the last
+row holding a cell or a chart, found once the sheet's own module has written it, so a block
+that grows by rows still prints whole; a block given as a range, ``"A1:T17"``, prints just that
+(a summary above thousands of rows). (Whole columns, ``$A:$G``, print the same in Excel and
+LibreOffice, but openpyxl 3.1 drops such a print area, with a warning on every load.)
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
+
 @dataclass(frozen=True)
 class PrintSetup:
-    columns: str  # the model block's columns as Excel writes them, "A:G"
+    block: str  # the model block as Excel writes it: columns "A:G", or a range "A1:T17"
     title_rows: str  # rows repeated at the top of each page, "1:6"
 
 
@@ -33,14 +35,14 @@ PRINT_SETUP = {
 }
 
 
-def set_up_printing(sheets: Mapping[str, Worksheet]) -> None:
-    """Give each sheet of ``PRINT_SETUP`` its print area, title rows and page setup."""
-    for name, setup in PRINT_SETUP.items():
+def set_up_printing(sheets: Mapping[str, Worksheet], setup: Mapping[str, PrintSetup] = PRINT_SETUP) -> None:
+    """Give each sheet of ``setup`` its print area, title rows and page setup."""
+    for name, how in setup.items():
         ws = sheets[name]
-        first, last = (_column(c) for c in setup.columns.split(":"))
-        top, bottom = (int(r) - 1 for r in setup.title_rows.split(":"))
-        ws.print_area(0, first, last_row(ws), last)
-        ws.repeat_rows(top, bottom)
+        (top, left), (bottom, right) = (_cell(end) for end in how.block.split(":"))
+        ws.print_area(top or 0, left, last_row(ws) if bottom is None else bottom, right)
+        first, last = (int(r) - 1 for r in how.title_rows.split(":"))
+        ws.repeat_rows(first, last)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -57,5 +59,7 @@ def last_row(ws: Worksheet) -> int:
     return bottom
 
 
-def _column(letters: str) -> int:
-    return xl_cell_to_rowcol(f"{letters}1")[1]
+def _cell(end: str) -> tuple[int | None, int]:
+    """(row or None for a bare column, column), 0-based, of one end of a block: "G" or "T17"."""
+    row, col = xl_cell_to_rowcol(end if end[-1].isdigit() else f"{end}1")
+    return (row if end[-1].isdigit() else None), col
