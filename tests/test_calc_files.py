@@ -137,6 +137,24 @@ def test_a_mangled_sheet_is_an_error_list_or_one_line_never_a_traceback(tmp_path
         assert all(issue.message for issue in calc.issues)
 
 
+@pytest.mark.parametrize("formula", ["=BTC_HASHPRICE(A1,((((B1,0.03)", "=SUM(A1((((,B1)"])
+@pytest.mark.parametrize("array", [False, True])
+def test_a_formula_the_engine_cannot_parse_is_an_error_in_its_cell(tmp_path, formula, array):
+    """What the fuzz test above found: an unbalanced formula in an array formula stopped the calculation."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "unbalanced.xlsx"))
+    sheet = book.add_worksheet("S")
+    sheet.write_row(0, 0, [60_000, 900])
+    if array:
+        sheet.write_array_formula(0, 2, 1, 2, "{" + formula + "}")
+    else:
+        sheet.write_formula(0, 2, formula)
+    book.close()
+    calc = engine.calculate(tmp_path / "unbalanced.xlsx")
+    assert str(calc.by_sheet()["S"]["C1"]).startswith("#") and all(issue.message for issue in calc.issues)
+
+
 def test_the_installed_command_keeps_its_exit_codes_and_output_when_it_skips_teardown(tmp_path):
     """`xlmodel` ends by os._exit after flushing: what it printed and its exit code reach the caller."""
     import subprocess

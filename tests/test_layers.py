@@ -9,6 +9,7 @@ Lazy imports inside functions count too.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xlmodel"
 LAYERS = ("core", "excel", "data", "calc", "template", "refresh")
 
 
+@cache  # read once per run: every layer's test and the cycle test ask
 def imports() -> dict[str, set[str]]:
     """Module -> the xlmodel modules it imports (anywhere in its body)."""
     graph = {}

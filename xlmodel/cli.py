@@ -62,8 +62,8 @@ def calc_cmd(
     workbook: Annotated[Path, typer.Argument(help="Workbook to recalculate (.xlsx or .xlsm).")],
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Calculated copy (default: NAME.calculated.xlsx).")]
     = None,
-    render: Annotated[Path | None, typer.Option("--render", help="Also render the main sheet to this PNG "
-                                                    "(needs LibreOffice).")] = None,
+    render: Annotated[Path | None, typer.Option("--render", help="Also draw the sheet's printed pages to this PNG, "
+                                                "then NAME-2.png, ... (needs LibreOffice).")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet to render (default: the active one).")]
     = None,
     assign: Annotated[list[str] | None, typer.Option("--set", help="Type a value into an input cell first: "
@@ -76,25 +76,36 @@ def calc_cmd(
     target = out or workbook.with_name(workbook.stem + ".calculated" + workbook.suffix)
     try:
         package.check_output(package.check_workbook(workbook), target)
-        source = workbook
+    except package.WorkbookFileError as exc:
+        _stop(str(exc))
+    if sheet is not None:  # a wrong name is one line before any work
+        from xlmodel.calc.render import sheet_named
+
+        if render is None:
+            _stop("--sheet chooses the sheet --render draws: give --render too")
+        try:
+            sheet = sheet_named(workbook, sheet)
+        except ValueError as exc:
+            _stop(str(exc))
+    source = workbook
+    try:
         if assign:
             source = target.with_name(f".{target.stem}.inputs{workbook.suffix}")
             typed_inputs.set_inputs(workbook, source, typed_inputs.parse_assignments(assign))
-        try:
-            calc = engine.calculate(source, checked=True)
-            engine.write_calculated(calc, target, source=source)
-        finally:
-            if source != workbook:
-                source.unlink(missing_ok=True)
+        calc = engine.calculate(source, checked=True)
+        engine.write_calculated(calc, target, source=source)
     except (package.WorkbookFileError, typed_inputs.InputError) as exc:
         _stop(str(exc))
+    finally:
+        if source != workbook:
+            source.unlink(missing_ok=True)
     report.print_summary(console, calc, target)
     if render is not None:
         from xlmodel.calc import render as render_mod
 
         try:
-            png = render_mod.render_png(calc, workbook, render, sheet)
-            console.print(f"rendered {png}")
+            pages = render_mod.render_pages(calc, target, render, sheet)  # the copy holds what --set typed
+            console.print(f"rendered {', '.join(str(p) for p in pages)}")
         except render_mod.RenderUnavailable as exc:
             console.print(f"[yellow]not rendered:[/] {exc}")
     if not calc.ok:

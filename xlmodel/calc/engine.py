@@ -435,10 +435,13 @@ def _explain_errors(wb: fz.Workbook, book_scan: Scan, cells: dict[tuple[str, str
     for (sheet, anchor), keys in failed.items():
         row, col = split_address(anchor)
         formula = gaps.engine_formula(wb, sheet, anchor)
-        with gaps.explaining():
-            wb.set_formula(sheet, row, col, formula)
-            wb.evaluate_cell(sheet, row, col)
-            reasons = read_cells(wb, keys)
+        try:
+            with gaps.explaining():
+                wb.set_formula(sheet, row, col, formula)
+                wb.evaluate_cell(sheet, row, col)
+                reasons = read_cells(wb, keys)
+        except RuntimeError:  # a formula the engine loaded but cannot parse again: its error stays, unexplained
+            continue
         wb.set_formula(sheet, row, col, formula)
         wb.evaluate_cell(sheet, row, col)
         for key in keys:

@@ -276,7 +276,10 @@ def prepare_arrays(wb: fz.Workbook, arrays: Iterable[ArrayFormula], formula_of: 
         h, w = arr.shape
         if not arr.dynamic:
             body = formula_of(arr.sheet, arr.anchor).lstrip("=")
-            wb.set_formula(arr.sheet, row, col, f"={FIT_ARRAY}({body},{h},{w})")
+            try:
+                wb.set_formula(arr.sheet, row, col, f"={FIT_ARRAY}({body},{h},{w})")
+            except RuntimeError:  # a formula the engine loaded as an error but cannot parse: it stays so
+                continue
 
 
 def engine_cell(wb: fz.Workbook, sheet: str, address: str):

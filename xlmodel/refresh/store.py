@@ -8,6 +8,7 @@ does not own are never rewritten.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ import httpx
 from xlmodel.data import config
 from xlmodel.data.collect import DEFAULT_TICKERS, SOURCES, Outcome, collect
 from xlmodel.data.grids import SETTINGS, owned_sheets
-from xlmodel.refresh.xlsxfile import read_sheet, write_sheets
+from xlmodel.refresh.xlsxfile import open_values, sheet_rows, write_sheets
 
 
 @dataclass
@@ -47,14 +48,19 @@ class Store(Protocol):
 
 @dataclass
 class FileStore:
-    """A workbook file: owned sheets swapped in as XML, the file replaced atomically."""
+    """A workbook file: read from one parse of its bytes, owned sheets swapped in as XML, the file
+    replaced atomically. A refresh holds the file's lock over both, so what it read is what it replaces."""
 
     path: Path
+    _book: Any = field(default=None, init=False, repr=False)
 
     def read(self, sheet: str) -> list[list[Any]]:
-        return read_sheet(self.path, sheet)
+        if self._book is None:  # parsing the workbook costs more than reading any one owned sheet
+            self._book = open_values(io.BytesIO(self.path.read_bytes()))
+        return sheet_rows(self._book, sheet)
 
     def write(self, sheets: dict[str, list[list[Any]]]) -> dict[str, str]:
+        self._book = None
         return write_sheets(self.path, sheets)
 
 

@@ -18,8 +18,9 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -69,18 +70,33 @@ def sheet_xml(grid: list[list[Any]], name: str = "sheet") -> bytes:
 
 
 def read_sheet(path: Path, name: str) -> list[list[Any]]:
-    """An existing sheet's values as rows (empty if the sheet does not exist).
+    """An existing sheet's values as rows (empty if the sheet does not exist)."""
+    return read_sheets(path, (name,))[name]
+
+
+def read_sheets(source: Path | BinaryIO, names: Iterable[str]) -> dict[str, list[list[Any]]]:
+    """Several sheets' values from one opening of the workbook (a path or the file's bytes)."""
+    book = open_values(source)
+    try:
+        return {name: sheet_rows(book, name) for name in names}
+    finally:
+        book.close()
+
+
+def open_values(source: Path | BinaryIO) -> openpyxl.Workbook:
+    """The workbook opened for reading stored values; close it when done."""
+    return openpyxl.load_workbook(source, read_only=True, data_only=True)
+
+
+def sheet_rows(book: openpyxl.Workbook, name: str) -> list[list[Any]]:
+    """A sheet's values as rows of one width (empty if the sheet does not exist).
 
     Text as Excel reads it: openpyxl hands over a cell's ``_xHHHH_`` escapes as they are written.
     """
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if name not in book.sheetnames:
-            return []
-        rows = [[unescape_text(v) if isinstance(v, str) else v for v in row]
-                for row in book[name].iter_rows(values_only=True)]
-    finally:
-        book.close()
+    if name not in book.sheetnames:
+        return []
+    rows = [[unescape_text(v) if isinstance(v, str) else v for v in row]
+            for row in book[name].iter_rows(values_only=True)]
     width = max((len(r) for r in rows), default=0)
     return [r + [None] * (width - len(r)) for r in rows]  # sheets without a dimension give ragged rows
 

@@ -120,7 +120,6 @@ def _write_spill(ws, styles: Styles, col: int, title: str, formula: str, rows: i
         "format": styles.wb.add_format({"num_format": NUMBER_FORMATS["pct"]})})
 
 
-CHART_ROWS = 24  # rows the waterfall covers at y_scale 1.5
 HELPERS = ["short label", "level before", "level after", "base +", "base -", "total +", "total -",
            "increase +", "increase -", "decrease +", "decrease -"]
 
@@ -169,5 +168,3 @@ def _waterfall(ws, wb: Workbook, styles: Styles, walk_col: int, title: str) -> N
     chart.set_y_axis({"num_format": "#,##0,,\"M\""})
     chart.set_x_axis({"num_font": {"rotation": -45}})
     ws.insert_chart(last + 3, walk_col, chart, {"x_scale": 1.3, "y_scale": 1.5})  # within the walk's columns
-    # printed: the selectors, items, bridges, walk and chart; the chart's helper columns are left out
-    ws.print_area(0, 0, max(FIRST + 60, last + 3 + CHART_ROWS), walk_col + 2)

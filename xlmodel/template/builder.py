@@ -26,6 +26,7 @@ from xlmodel.template import (
     inputs,
     mining,
     peers,
+    printing,
     scenarios,
     trials,
     valuation,
@@ -130,6 +131,7 @@ def build_template(out: Path = DEFAULT_TEMPLATE) -> Path:
     scenarios.write_scenarios(sheets["Scenarios"], wb, styles)
     trials.write_trials(sheets["Trials"], wb, styles)
     companies.write_companies(sheets["Companies"], wb, styles)
+    printing.set_up_printing({"Inputs": inputs_ws, **sheets})
     _write_conf(wb.add_worksheet(CONF_SHEET))
     datasheets.write_settings(wb.add_worksheet("Settings"), styles)
     datasheets.write_data_sheets(wb, styles)

@@ -129,9 +129,7 @@ def write_rows(ws: Worksheet, wb: Workbook, styles: Styles, first_row: int, rows
 
 
 def model_sheet(ws: Worksheet, styles: Styles, title: str, note: str) -> None:
-    """A model sheet's title and note in A1:A2, printed landscape, one page wide."""
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    """A model sheet's title and note in A1:A2 (how it prints: printing.py)."""
     ws.write_string(0, 0, title, styles.title)
     ws.write_string(1, 0, note, styles.note)
 
