@@ -2,7 +2,9 @@
 
     .venv/bin/python scripts/docs_images.py
 
-Builds the template from code into a temporary folder, recalculates it once, and draws each
+Builds the template from code into a temporary folder, types ``TICKER`` into ``model_ticker`` (a
+company whose every part computes from its own sourced figures, so the pictures show a whole
+valuation), recalculates it once, and draws each
 sheet of ``SHEETS`` as ``xlmodel calc --render`` does (one PNG per printed page:
 ``valuation.png``, ``valuation-2.png``, ...). A sheet the template does not have is skipped with
 a line. Each PNG is then made smaller with pngquant (256 colours) and optipng when they are
@@ -20,19 +22,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-from xlmodel.calc import engine
+from xlmodel.calc import engine, typed_inputs
 from xlmodel.calc.render import render_pages, sheet_named
 from xlmodel.template.builder import build_template
 
-SHEETS = ("Valuation", "Scenarios", "Peers", "Coverage")
+SHEETS = ("Valuation", "Coverage", "Scenarios", "Peers")
+TICKER = "WULF"
 OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
 
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlmodel-docs-") as tmp:
-        book = build_template(Path(tmp) / "miner_model.xlsx")
-        calc = engine.calculate(book)
+        built = build_template(Path(tmp) / "built.xlsx")
+        book = Path(tmp) / "miner_model.xlsx"
+        typed_inputs.set_inputs(built, book, {"model_ticker": TICKER})
+        calc = engine.calculate(book, checked=True)
         for sheet in SHEETS:
             try:
                 sheet_named(book, sheet)

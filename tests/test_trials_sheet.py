@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pytest
+from openpyxl.utils import range_boundaries
 from workbook_helpers import range_values
 
 from xlmodel.calc import engine, typed_inputs
@@ -99,6 +100,46 @@ def test_the_tornado_moves_one_driver_at_a_time_from_one_base(riot):
     assert by_driver["BTC price (x today's)"][0] < base < by_driver["BTC price (x today's)"][1]
     assert by_driver["Power price (x the company's)"][0] >= base >= by_driver["Power price (x the company's)"][1]
     assert np.allclose(rows[:, 6].astype(float), np.abs(high - low))
+
+
+def test_the_tornado_chart_lists_every_driver_once_widest_first(riot):
+    rows = np.array(range_values(riot, "val_tornado"), dtype=object).reshape(len(DRIVERS), 7)
+    labels = [label for label, *_ in DRIVERS]  # typed text: the engine's values hold formula cells only
+    swing = dict(zip(labels, rows[:, 6].astype(float)))
+    ranked = np.array(range_values(riot, "val_tornado_sorted"), dtype=object).reshape(len(DRIVERS), 3)
+    assert sorted(ranked[:, 0]) == sorted(swing)  # each once
+    assert [swing[d] for d in ranked[:, 0]] == sorted(swing.values(), reverse=True)
+    base = riot.names["val_tornado_base"]
+    by_driver = {d: (lo, hi) for d, lo, hi in zip(labels, rows[:, 4].astype(float), rows[:, 5].astype(float))}
+    for driver, low_less_base, high_less_base in ranked:
+        assert low_less_base == pytest.approx(by_driver[driver][0] - base)
+        assert high_less_base == pytest.approx(by_driver[driver][1] - base)
+
+
+def test_drivers_that_swing_alike_each_keep_their_place(template, tmp_path):
+    """Low = high for three drivers: three swings of 0, each listed once (a tie-break on ROW()/1E9 listed the
+    first of them three times in the headless engine)."""
+    first = range_boundaries(_defined_ref(template, "val_tornado").replace("$", ""))[1]
+    tied = {"Terminal cap rate", "NOI margin", "RFS slip, mean (months)"}
+    cells = {"model_ticker": TICKER}
+    for k, (label, *_rest) in enumerate(DRIVERS):
+        if label in tied:
+            cells[f"Valuation!C{first + k}"] = _rest[1]  # high typed as the low
+    path = tmp_path / "ties.xlsx"
+    typed_inputs.set_inputs(template, path, cells)
+    calc = engine.calculate(path)
+    ranked = np.array(range_values(calc, "val_tornado_sorted"), dtype=object).reshape(len(DRIVERS), 3)
+    assert sorted(ranked[:, 0]) == sorted(label for label, *_ in DRIVERS)
+    assert set(ranked[-3:, 0]) == tied
+
+
+def _defined_ref(path, name: str) -> str:
+    import zipfile
+
+    from xlmodel.calc.typed_inputs import _defined_names
+
+    with zipfile.ZipFile(path) as zf:
+        return _defined_names(zf)[name.lower()].rsplit("!", 1)[1]
 
 
 def test_parameters_fitted_to_history_are_used_when_the_switch_says_so(template, tmp_path):

@@ -399,3 +399,20 @@ def test_two_sheets_render_as_two_pictures(template, calculated, tmp_path):
         [png] = render_pages(calculated, template, tmp_path / f"{sheet}.png", sheet)
         pictures[sheet] = png.read_bytes()
     assert pictures["Peers"] != pictures["Bridge"]
+
+
+def test_array_results_show_in_each_columns_own_format(template):
+    """One array formula, several units: months as whole numbers, margins in USD, shares as percentages, and
+    the sum of the parts in USD with value per share in USD/share."""
+    book = openpyxl.load_workbook(template)
+
+    def cells(name):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        return book[sheet][ref.replace("$", "")]
+
+    for row in cells("scn_margin"):
+        assert [c.number_format for c in row] == ["#,##0"] + ["#,##0.00"] * 5 + ["0.0%"]
+    per_share = cells("val_value_per_share")
+    assert per_share.number_format == "#,##0.00"
+    above = per_share.parent.cell(per_share.row - 2, per_share.column)  # equity value
+    assert above.number_format == "#,##0"

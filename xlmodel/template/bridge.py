@@ -166,5 +166,5 @@ def _waterfall(ws, wb: Workbook, styles: Styles, walk_col: int, title: str) -> N
     chart.set_title({"name": title})
     chart.set_legend({"none": True})
     chart.set_y_axis({"num_format": "#,##0,,\"M\""})
-    chart.set_x_axis({"num_font": {"rotation": -45}})
+    chart.set_x_axis({"num_font": {"rotation": -45}, "label_position": "low"})  # under the bars, not across them
     ws.insert_chart(last + 3, walk_col, chart, {"x_scale": 1.3, "y_scale": 1.5})  # within the walk's columns

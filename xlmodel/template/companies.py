@@ -294,6 +294,13 @@ def used_value(t: str, name: str) -> str:
     return f'IF(AND({t}=model_override_ticker,_ovr_{name}<>""),_ovr_{name},{spec.value(t)})'
 
 
+def _btc_period(t: str, end: str) -> str:
+    """The start or end date of the period the BTC mined covers, empty when the record has none (a blank date
+    is not day 0, 1899-12-30)."""
+    at = f'MATCH({t}&"|ops.btc_mined",ops_key,0)'
+    return f'IFERROR(IF(INDEX(ops_period_{end},{at})="","",1*INDEX(ops_period_{end},{at})),"")'
+
+
 def _matrix_columns() -> list[tuple[str, str, str, Callable[[int], str]]]:
     """(header, defined name, number format, formula maker of the 1-based row) for the inputs-in-use block."""
     t = lambda r: f"$A{r}"  # noqa: E731
@@ -308,9 +315,9 @@ def _matrix_columns() -> list[tuple[str, str, str, Callable[[int], str]]]:
         ("valuation date", "cmp_valuation_date", "date",
          lambda r: f'IF(_ovr_val_valuation_date<>"",_ovr_val_valuation_date,{price_as_of(t(r))})'),
         ("BTC mined: period start", "cmp_btc_period_start", "date",
-         lambda r: f'IFERROR(1*INDEX(ops_period_start,MATCH({t(r)}&"|ops.btc_mined",ops_key,0)),"")'),
+         lambda r: _btc_period(t(r), "start")),
         ("BTC mined: period end", "cmp_btc_period_end", "date",
-         lambda r: f'IFERROR(1*INDEX(ops_period_end,MATCH({t(r)}&"|ops.btc_mined",ops_key,0)),"")'),
+         lambda r: _btc_period(t(r), "end")),
         ("pipeline (MW)", "cmp_pipeline_mw", "num0", lambda r: f"SUMIFS(pipe_mw,pipe_ticker,{t(r)})"),
         ("pipeline, probability-weighted (MW)", "cmp_pipeline_expected_mw", "num0",
          lambda r: f"SUMIFS(pipe_expected_mw,pipe_ticker,{t(r)})"),

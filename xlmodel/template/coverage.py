@@ -130,7 +130,9 @@ def write_coverage(ws, wb: Workbook, styles: Styles) -> None:
     ws.write_formula(2, 0, '="BTC price "&TEXT(btc_price_usd,"#,##0")&" USD; discount rate "&TEXT(val_discount_rate,'
                      '"0.0%")&"; each company at the date of its own share price unless Inputs sets one date"',
                      styles.note)
-    header(ws, styles, FIRST - 1, ["ticker", *(c.header for c in COLUMNS)])
+    for c, title in enumerate(["ticker", *(c.header for c in COLUMNS)]):
+        ws.write_string(FIRST - 1, c, title, styles.header_wrap)
+    ws.set_row(FIRST - 1, 40)  # three lines of a 15-wide column's header
     for i, (ticker, _) in enumerate(PEERS):
         r = FIRST + i
         ws.write_string(r, 0, ticker, styles.label)

@@ -110,13 +110,14 @@ def _write_tornado(ws, wb: Workbook, styles: Styles, r: int) -> int:
     ws.write_string(r, 0, "Tornado: mean value per share with one driver at its low and its high, the others at base "
                     "(the same trials for every bar)", styles.header)
     header(ws, styles, r + 1, ["driver", "low", "high", "unit", "value at low (USD/share)",
-                               "value at high (USD/share)", "swing (USD/share)", "source"])
+                               "value at high (USD/share)", "swing (USD/share)", "source", "rank by swing"])
     base_row = r + 2
     ws.write_string(base_row, 0, "Base: every driver as above", styles.label)
     ws.write_formula(base_row, 4, "=" + mean_value(model_context()), styles.get("key", "usd2"))
     base = xl_rowcol_to_cell(base_row, 4, row_abs=True, col_abs=True)
     wb.define_name("val_tornado_base", f"='{ws.name}'!{base}")
     first = base_row + 1
+    last = first + len(DRIVERS) - 1
     for k, (label, driver, low, high, unit, number, source) in enumerate(DRIVERS):
         row = first + k
         ws.write_string(row, 0, label, styles.label)
@@ -128,29 +129,37 @@ def _write_tornado(ws, wb: Workbook, styles: Styles, r: int) -> int:
         e, f = xl_rowcol_to_cell(row, 4), xl_rowcol_to_cell(row, 5)
         ws.write_formula(row, 6, f'=IF(OR({e}="",{f}=""),"",ABS({f}-{e}))', styles.get("formula", "usd2"))
         ws.write_string(row, 7, source, styles.note)
-    last = first + len(DRIVERS) - 1
+        ws.write_formula(row, 8, _rank(first, last, row), styles.get("formula", "num0"))
     wb.define_name("val_tornado", f"='{ws.name}'!{xl_range_abs(first, 0, last, 6)}")
     return _write_tornado_chart(ws, wb, styles, first, last, base)
+
+
+def _rank(first: int, last: int, row: int) -> str:
+    """The driver's place by swing, 1 for the widest; ties go in table order, so every place is taken once.
+
+    Whole numbers, so MATCH finds each exactly (a tie broken by adding ROW()/1E9 to the swing needs ROW
+    of a range as an array, which not every engine gives)."""
+    swing = xl_rowcol_to_cell(row, 6)
+    swings = xl_range_abs(first, 6, last, 6)
+    above = f"{xl_rowcol_to_cell(first, 6, row_abs=True, col_abs=True)}:{swing}"
+    return f'=IF({swing}="","",COUNTIF({swings},">"&{swing})+COUNTIF({above},{swing}))'
 
 
 def _write_tornado_chart(ws, wb: Workbook, styles: Styles, first: int, last: int, base: str) -> int:
     """The drivers sorted by swing (widest on top) as bars from the base: low and high."""
     r = last + 2
     header(ws, styles, r, ["by swing", "low - base", "high - base"])
-    swings = xl_range_abs(first, 6, last, 6)
+    ranks = xl_range_abs(first, 8, last, 8)
     top = r + 1
     for k in range(len(DRIVERS)):
         row = top + k
-        # ties broken by position, so each driver appears once
-        key = f"{swings}+ROW({swings})/1E9"
-        at = f"MATCH(LARGE(IF({swings}<>\"\",{key}),{k + 1}),IF({swings}<>\"\",{key}),0)"
-        ws.write_array_formula(row, 0, row, 0, f'{{=IFERROR(INDEX({xl_range_abs(first, 0, last, 0)},{at}),"")}}',
-                               styles.label)
+        at = f"MATCH({k + 1},{ranks},0)"
+        ws.write_formula(row, 0, f'=IFERROR(INDEX({xl_range_abs(first, 0, last, 0)},{at}),"")', styles.label)
         for c, col in ((1, 4), (2, 5)):
             values = xl_range_abs(first, col, last, col)
-            ws.write_array_formula(row, c, row, c, f'{{=IFERROR(INDEX({values},{at})-{base},"")}}',
-                                   styles.get("formula", "usd2"))
+            ws.write_formula(row, c, f'=IFERROR(INDEX({values},{at})-{base},"")', styles.get("formula", "usd2"))
     bottom = top + len(DRIVERS) - 1
+    wb.define_name("val_tornado_sorted", f"='{ws.name}'!{xl_range_abs(top, 0, bottom, 2)}")
     chart = wb.add_chart({"type": "bar"})
     for c, name, colour in ((1, "driver at its low", "#C00000"), (2, "driver at its high", "#1F4E79")):
         chart.add_series({"name": name, "categories": [ws.name, top, 0, bottom, 0],

@@ -62,6 +62,12 @@ class Styles:
         return self._named("header", bold=True, bottom=1, bg_color="#D9E1F2", font_size=10)
 
     @property
+    def header_wrap(self) -> Any:
+        """A header over narrow number columns: its text wraps in a taller row instead of being cut."""
+        return self._named("header_wrap", bold=True, bottom=1, bg_color="#D9E1F2", font_size=10, text_wrap=True,
+                           valign="top")
+
+    @property
     def note(self) -> Any:
         return self._named("note", italic=True, font_color="#595959", font_size=9)
 
@@ -132,6 +138,20 @@ def model_sheet(ws: Worksheet, styles: Styles, title: str, note: str) -> None:
     """A model sheet's title and note in A1:A2 (how it prints: printing.py)."""
     ws.write_string(0, 0, title, styles.title)
     ws.write_string(1, 0, note, styles.note)
+
+
+def array_formula(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int, formula: str,
+                  formats: list[Any]) -> None:
+    """A fixed-size array formula (``{=...}``) with one number format per column.
+
+    XlsxWriter pads an array's range with zeros in the formula's one format; each column's cells are
+    padded again here in their own (the first cell, which holds the formula, takes the first column's).
+    """
+    ws.write_array_formula(first_row, first_col, last_row, last_col, formula, formats[0])
+    for row in range(first_row, last_row + 1):
+        for k, fmt in enumerate(formats):
+            if (row, k) != (first_row, 0):
+                ws.write_number(row, first_col + k, 0, fmt)
 
 
 def header(ws: Worksheet, styles: Styles, row: int, titles: list[str]) -> None:

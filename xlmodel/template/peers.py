@@ -72,6 +72,7 @@ def write_peers(ws, wb: Workbook, styles: Styles) -> None:
     ws.set_column(1, 1, 24)
     ws.set_column(2, 12, 16)
     ws.set_column(13, 13, 48)  # the filing
+    ws.set_column(14, 18, 16)  # the market columns below N: shares, USD and USD per MW in full
     model_sheet(ws, styles, "Peers: the listed miners side by side",
                 "Reported figures are looked up in Data_Company (USD; each row's filing in the last column); "
                 f"'{NOT_YET}' where Data_Company has none: Refresh with the tickers on Settings fills them. "

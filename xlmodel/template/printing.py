@@ -31,7 +31,7 @@ PRINT_SETUP = {
     "Bridge": PrintSetup("A:O", "1:6"),  # the walk chart reaches O; P:Z hold its helper columns
     "Peers": PrintSetup("A:T", "1:2"),
     "Valuation": PrintSetup("A:R", "1:3"),  # the distribution's histogram and tornado reach R
-    "Coverage": PrintSetup("A:AB", "1:4"),
+    "Coverage": PrintSetup("A:AC", "1:4"),  # AC: what is missing
     "Scenarios": PrintSetup("A:V", "1:2"),
     "Trials": PrintSetup("A1:T46", "1:2"),  # the summary; the spilled trials below run to 10,000 rows
     "Companies": PrintSetup("A:AN", "1:4"),

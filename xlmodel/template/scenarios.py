@@ -8,7 +8,7 @@ from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 
 from xlmodel.template.colocation import QUARTERS
-from xlmodel.template.layout import NUMBER_FORMATS, Row, Styles, header, model_sheet, write_rows
+from xlmodel.template.layout import Row, Styles, array_formula, header, model_sheet, write_rows
 
 MONTHS = 36  # past the 2028 halving (block 1,050,000, about 27 months after the snapshot's tip)
 PERCENTILES = ["P5", "P25", "P50", "P75", "P95"]  # the functions' default percentiles, as headers
@@ -113,10 +113,10 @@ def _table(ws, wb: Workbook, styles: Styles, r: int, c: int, title: str, first: 
     for k, text in enumerate(header_row):
         ws.write_string(r + 1, c + k, text, styles.header)
     rows = (r + 2, c, r + 1 + MONTHS, c + len(header_row) - 1)
-    ws.write_array_formula(*rows, "{" + formula + "}", styles.get("formula", number))
-    if header_row[-1] == "share < 0":  # one array formula has one format: the share column shows as % this way
-        ws.conditional_format(rows[0], rows[3], rows[2], rows[3], {
-            "type": "no_errors", "format": wb.add_format({"num_format": NUMBER_FORMATS["pct"]})})
+    formats = [styles.get("formula", "num0")] + [styles.get("formula", number)] * len(columns)
+    if header_row[-1] == "share < 0":
+        formats[-1] = styles.get("formula", "pct")
+    array_formula(ws, *rows, "{" + formula + "}", formats)
     wb.define_name(name, f"='{ws.name}'!{xl_range_abs(*rows)}")
     return r + 2, c, len(header_row)
 
@@ -133,7 +133,7 @@ def _fan(wb: Workbook, ws, title: str, table: tuple[int, int, int], series: int,
                           "line": {"color": colours[k], "width": 2.25 if k == 2 else 1.25,
                                    "dash_type": "solid" if k == 2 else "dash"}})
     chart.set_title({"name": title, "name_font": {"size": 11}})
-    chart.set_x_axis({"name": "month"})
+    chart.set_x_axis({"name": "month", "label_position": "low", "interval_unit": 6})  # below a negative margin
     chart.set_y_axis({"num_format": axis_format})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(*at, chart, {"x_scale": 1.15, "y_scale": 1.2})
@@ -151,7 +151,7 @@ def _negative_share(wb: Workbook, ws, base: tuple[int, int, int], stress: tuple[
                           "line": {"color": colour, "width": 2}})
     chart.set_title({"name": "Probability of a negative mining margin by month (the halving halves the subsidy)",
                      "name_font": {"size": 11}})
-    chart.set_x_axis({"name": "month"})
+    chart.set_x_axis({"name": "month", "interval_unit": 6})
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(*at, chart, {"x_scale": 1.15, "y_scale": 1.2})

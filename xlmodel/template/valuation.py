@@ -15,7 +15,7 @@ from xlsxwriter.workbook import Workbook
 
 from xlmodel.data import embedded
 from xlmodel.template.inputs import ROW
-from xlmodel.template.layout import Row, Styles, header, model_sheet, write_rows
+from xlmodel.template.layout import Row, Styles, array_formula, header, model_sheet, write_rows
 
 VALUATION_MD = "xlmodel docs: ../shared/docs/valuation.md"
 JPM_NOV_25 = ("https://blockspace.media/insight/jpmorgan-increases-guidance-on-power-capacity-valuation-upgrades-"
@@ -264,11 +264,10 @@ def _write_sotp(ws, wb: Workbook, styles: Styles, r: int) -> int:
         ws.write_formula(first + i, 1, f"={name}", styles.get("formula", "usd"))
     names, values = xl_range_abs(first, 0, last, 0), xl_range_abs(first, 1, last, 1)
     out_last = first + SOTP_ROWS - 1
-    for i in range(SOTP_ROWS):  # per-share and share rows get their own formats
-        ws.write_blank(first + i, 4, None, styles.get("key" if i == SOTP_ROWS - 1 else "formula",
-                                                      "usd2" if i == SOTP_ROWS - 1 else "usd"))
     sotp = (f"VAL_SOTP({names},{values},val_net_debt,val_diluted_shares,val_btc_held,val_btc_price)")
-    ws.write_array_formula(first, 3, out_last, 4, "{=" + needs(ALL_PARTS, sotp) + "}", styles.label)
+    array_formula(ws, first, 3, out_last, 4, "{=" + needs(ALL_PARTS, sotp) + "}",
+                  [styles.label, styles.get("formula", "usd")])
+    ws.write_number(out_last, 4, 0, styles.get("key", "usd2"))  # value per share, in USD/share
     wb.define_name("val_value_per_share", f"='{ws.name}'!{xl_range_abs(out_last, 4, out_last, 4)}")
     wb.define_name("val_equity_usd", f"='{ws.name}'!{xl_range_abs(out_last - 2, 4, out_last - 2, 4)}")
     rows = [
