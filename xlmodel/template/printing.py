@@ -25,7 +25,7 @@ class PrintSetup:
 
 
 PRINT_SETUP = {
-    "Inputs": PrintSetup("A:S", "1:3"),  # AA and on: the hidden override checks
+    "Inputs": PrintSetup("A:T", "1:3"),  # I:T the RFS block table; AA and on: the hidden override checks
     "Mining": PrintSetup("A:L", "1:2"),  # the sensitivity chart reaches L
     "Colocation": PrintSetup("A:U", "1:4"),  # the revenue chart reaches U
     "Bridge": PrintSetup("A:O", "1:6"),  # the walk chart reaches O; P:Z hold its helper columns
