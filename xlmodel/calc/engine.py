@@ -28,7 +28,7 @@ from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
 from xlmodel.calc.engine_values import ErrorValue
-from xlmodel.calc.formula_text import Token, Tokenizer, Translator, get_column_letter, range_boundaries
+from xlmodel.calc.formula_text import Token, Tokenizer, TokenizerError, Translator, get_column_letter, range_boundaries
 from xlmodel.calc.package import Scan, WorkbookFileError, check_workbook, positions, scan, split_address
 from xlmodel.excel import CellError, functions
 
@@ -192,8 +192,11 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
         if not may_edit(text or book_scan.shared.get((sheet, address), ("", ""))[1]):
             continue  # nothing to edit (a cell sharing a master's formula: judged by the master's text)
         text = text or _scanned_formula(book_scan, sheet, address)
-        edited = _edited(text, sheet, address, book_scan, names, legacy=(sheet, address) not in anchors,
-                         defined=defined, visibility=visibility)
+        try:
+            edited = _edited(text, sheet, address, book_scan, names, legacy=(sheet, address) not in anchors,
+                             defined=defined, visibility=visibility)
+        except TokenizerError:
+            continue  # a formula no tokenizer reads (a damaged file): the engine keeps what it loaded, an error
         if edited != text:
             given[(sheet, address)] = edited
     if given or any(not a.dynamic for a in book_scan.arrays):
@@ -205,7 +208,10 @@ def _prepare(wb: fz.Workbook, book_scan: Scan) -> list[str]:
             text = _scanned_formula(book_scan, sheet, address)
             plain = _edited(text, sheet, address, book_scan, names, defined=defined, visibility=visibility)
             if plain != text:
-                wb.set_formula(sheet, *split_address(address), plain)
+                try:
+                    wb.set_formula(sheet, *split_address(address), plain)
+                except RuntimeError:
+                    pass  # the edit cannot be parsed either (a damaged file): the engine keeps what it loaded
     gaps.prepare_arrays(wb, book_scan.arrays, lambda s, a: given.get((s, a)) or book_scan.formulas[(s, a)])
     return notes
 
