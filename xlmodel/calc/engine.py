@@ -282,11 +282,10 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
         edited = implicit.resolved(implicit.intersect(edited), *split_address(address))
     if lambdas.mentions(edited):
         edited = lambdas.rewrite(edited, sheet, defined)
-    is_area = (lambda text: defined.is_area(text, sheet)) if defined else None
     if lifting.may_lift(edited):
-        edited = lifting.lift(edited, is_area)
+        edited = lifting.lift(edited, (lambda text: defined.is_area(text, sheet)) if defined else None)
     if row_column_arrays.mentions(edited):  # after lifting, which reads ROW(A1:A4) as an array it is given
-        edited = row_column_arrays.rewrite(edited, legacy, is_area)
+        edited = row_column_arrays.rewrite(edited, legacy, (lambda text: defined.area(text, sheet)) if defined else None)
     return edited
 
 

@@ -9,9 +9,10 @@ stands where one value is taken (``=ROW(A1:A4)``, ``=ROW(A1:A4)*2``) shows the f
 Upstream: formualizer 0.13 answers the first row or column alone in every context
 (``=SUM(ROW(A1:A4))`` is 1). Here each such call is written as the array: a reference written
 out (``A1:A4``, ``Sheet1!$B$2:$B$9``, ``2:5``, ``A:C``) as ``SEQUENCE(4,1,1)``, which reads no
-cell (no false cycle); a multi-cell defined name or a reference made by OFFSET, INDIRECT or INDEX
-(``ROW(INDIRECT("1:"&LEN(A1)))``) as ``SEQUENCE(ROWS(x),1,ROW(x))``, whose cycles through the
-address alone :mod:`xlmodel.calc.address_reads` unlinks as before. A whole column's rows
+cell (no false cycle), and so is a defined name of several cells (by the cells it names); a
+reference made by OFFSET, INDIRECT or INDEX (``ROW(INDIRECT("1:"&LEN(A1)))``) as
+``SEQUENCE(ROWS(x),1,ROW(x))``, whose cycles through the address alone
+:mod:`xlmodel.calc.address_reads` unlinks as before. A whole column's rows
 (``ROW(A:A)``) follow the engine, which reads ``A:A`` down to the column's last used row only:
 ``SEQUENCE(ROWS(A:A=0),1,1)`` pairs element by element with ``A:A`` as the engine reads it
 (``SUMPRODUCT((A:A="x")*ROW(A:A))`` is Excel's), where Excel's 1,048,576 rows would not.
@@ -38,44 +39,46 @@ def mentions(formula: str) -> bool:
     return ("ROW(" in upper or "COLUMN(" in upper) and calls_any(formula, POSITIONS)
 
 
-def rewrite(formula: str, legacy: bool = False, is_area: Callable[[str], bool] | None = None) -> str:
+def rewrite(formula: str, legacy: bool = False, area_of: Callable[[str], str | None] | None = None) -> str:
     """``formula`` with ROW and COLUMN of several rows or columns written as the arrays Excel gives.
 
     ``legacy``: saved as a plain formula, so a call in a value place keeps its first value.
-    ``is_area``: whether a defined name stands for more than one cell.
+    ``area_of``: the cells a defined name stands for (``S!$A$1:$A$4``), None for one cell or a formula.
     """
     try:
         nodes = parse(formula)
     except ValueError:
         return formula
-    edited = _visit(nodes, legacy, is_area or (lambda name: False))
+    edited = _visit(nodes, legacy, area_of or (lambda name: None))
     return "=" + render(edited)
 
 
-def _visit(nodes: list[Node], value: bool, is_area: Callable[[str], bool]) -> list[Node]:
+def _visit(nodes: list[Node], value: bool, area_of: Callable[[str], str | None]) -> list[Node]:
     """``nodes`` edited; ``value``: they stand where a legacy formula takes one value."""
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, Call):
-            args = [_visit(a, value and takes_value(node.name, i + 1), is_area) for i, a in enumerate(node.args)]
+            args = [_visit(a, value and takes_value(node.name, i + 1), area_of) for i, a in enumerate(node.args)]
             node = Call(node.head, args, node.seps, node.close)
             if node.name in POSITIONS and not value and not node.head.startswith("@") and len(node.args) == 1:
-                node = _as_array(node, is_area) or node
+                node = _as_array(node, area_of) or node
         elif isinstance(node, Group):
-            node = Group(node.open, _visit(node.items, value and node.open == "(", is_area), node.close)
+            node = Group(node.open, _visit(node.items, value and node.open == "(", area_of), node.close)
         out.append(node)
     return out
 
 
-def _as_array(call: Call, is_area: Callable[[str], bool]) -> str | None:
+def _as_array(call: Call, area_of: Callable[[str], str | None]) -> str | None:
     """ROW(x) or COLUMN(x) as the array Excel gives, or None where it is one number (or cannot be told)."""
     parts = meaningful(call.args[0])
     text = render(call.args[0]).strip()
     down = call.name == "ROW"
     if len(parts) == 1 and is_range(parts[0]) and not text.startswith(("@", "#")):
         area = text.rpartition("!")[2].replace("$", "")
-        if ":" not in area:
-            return _measured(text, down) if is_area(text) else None
+        if ":" not in area:  # a cell, or a name: the cells it stands for
+            area = (area_of(text) or "").rpartition("!")[2].replace("$", "")
+            if ":" not in area:
+                return None
         try:
             min_col, min_row, max_col, max_row = range_boundaries(area)
         except ValueError:
