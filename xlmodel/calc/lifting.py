@@ -68,8 +68,11 @@ MADE = "\x01"  # a reference-making call, reduced to one token
 def mentions(text: str) -> bool:
     """The quickest look (over a whole book's formulas at once): a function of one value and a range, an array
     constant, a spill or a ROW or COLUMN (of a reference made by OFFSET, say)."""
-    return (":" in text or "{" in text or "#" in text or "ROW(" in text.upper() or "COLUMN(" in text.upper()) and \
-        calls_any(text, LIFTED)
+    if not (":" in text or "{" in text or "#" in text):
+        upper = text.upper()
+        if "ROW(" not in upper and "COLUMN(" not in upper:
+            return False
+    return calls_any(text, LIFTED)
 
 
 def may_lift(formula: str) -> bool:

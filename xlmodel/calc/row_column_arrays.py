@@ -24,19 +24,21 @@ as it is: the engine's first value is Excel's there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from xlmodel.calc.formula_text import range_boundaries
-from xlmodel.calc.formula_tree import Call, Group, Node, calls_any, is_range, meaningful, parse, render
+from xlmodel.calc.formula_tree import Call, Group, Node, is_range, meaningful, parse, render
 from xlmodel.calc.implicit_intersection import REFERENCE_MAKERS, takes_value
 
 POSITIONS = frozenset({"ROW", "COLUMN"})
+GIVEN = re.compile(r"(?<![\w.])(?:ROW|COLUMN)\(\s*[^)\s]")  # in upper-case text: a call with an argument
 
 
 def mentions(formula: str) -> bool:
     """A quick look: whether ``formula`` calls ROW or COLUMN with an argument."""
     upper = formula.upper()
-    return ("ROW(" in upper or "COLUMN(" in upper) and calls_any(formula, POSITIONS)
+    return ("ROW(" in upper or "COLUMN(" in upper) and GIVEN.search(upper) is not None
 
 
 def rewrite(formula: str, legacy: bool = False, area_of: Callable[[str], str | None] | None = None) -> str:
