@@ -285,7 +285,8 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
     if lifting.may_lift(edited):
         edited = lifting.lift(edited, (lambda text: defined.is_area(text, sheet)) if defined else None)
     if row_column_arrays.mentions(edited):  # after lifting, which reads ROW(A1:A4) as an array it is given
-        edited = row_column_arrays.rewrite(edited, legacy, (lambda text: defined.area(text, sheet)) if defined else None)
+        area_of = (lambda text: defined.area(text, sheet)) if defined else None
+        edited = row_column_arrays.rewrite(edited, legacy, area_of)
     return edited
 
 

@@ -94,8 +94,9 @@ def may_lift(formula: str) -> bool:
                 found = True
             if upper in REFERENCE_MAKERS:
                 return "0" if at else MADE  # may be several cells: ROW and COLUMN of it an array
-            positions = upper in POSITIONS and (arrayish or MADE in args)
-            return WRAPPED if not at and (upper in ARRAY_RESULTS or positions or (upper in LIFTED and arrayish)) else "0"
+            array = upper in ARRAY_RESULTS or (upper in (LIFTED | POSITIONS) and arrayish) or \
+                (upper in POSITIONS and MADE in args)
+            return WRAPPED if not at and array else "0"
 
         text, n = INNER_CALL.subn(reduce, text)
         if found:
