@@ -162,6 +162,13 @@ CASES = [
     ("isblank-of-an-intersected-empty-cell", {"B2": "=ISBLANK(@A1:A3)"}, "B2", True,
      "tests/oracle poi_FormulaEvalTestData_Copy EverythingTests!J772: A2 is empty",
      "calc/implicit_intersection.py resolved"),
+    ("sum-of-row-of-a-range", {"A1": 1.0, "A2": 2.0, "A3": 3.0, "A4": 4.0, "B1": "=SUM(ROW(A1:A4))"}, "B1", 10.0,
+     "Microsoft's ROW page: a range's rows are a vertical array, 1+2+3+4 (formualizer 1)", "calc/row_column_arrays.py"),
+    ("sumproduct-of-row-of-a-range", {"B2": "=SUMPRODUCT(ROW(A1:A4))"}, "B2", 10.0,
+     "Microsoft's ROW page; LibreOffice 7.4 10 (formualizer 1)", "calc/row_column_arrays.py"),
+    ("sumproduct-of-column-of-a-range", {"B3": "=SUMPRODUCT(COLUMN(B1:D1))"}, "B3", 9.0,
+     "Microsoft's COLUMN page: a range's columns are a horizontal array, 2+3+4 (formualizer 2)",
+     "calc/row_column_arrays.py"),
 ]
 
 # Gaps xlmodel does not work around (yet): those cells stay wrong.

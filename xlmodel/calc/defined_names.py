@@ -109,9 +109,13 @@ class Names:
 
     def is_area(self, text: str, sheet: str) -> bool:
         """Whether a name as written in a formula on ``sheet`` stands for more than one cell."""
+        return self.area(text, sheet) is not None
+
+    def area(self, text: str, sheet: str) -> str | None:
+        """The cells (``S!$A$1:$A$4``) of a name as written in a formula on ``sheet``, if it stands for several."""
         where, bang, name = text.lstrip("@").rpartition("!")
         d = self.qualified(where, name) if bang else self.lookup(name, sheet)
-        return d is not None and STATIC.match(d.text) is not None and ":" in d.text.rpartition("!")[2]
+        return d.text if d is not None and STATIC.match(d.text) and ":" in d.text.rpartition("!")[2] else None
 
     def lookup(self, name: str, sheet: str | None) -> DefinedName | None:
         """The name as a formula on ``sheet`` sees it: the sheet's own name first, then the workbook's."""

@@ -23,7 +23,7 @@ import formualizer as fz
 import numpy as np
 
 from xlmodel.calc import address_reads, checked_routes, database, defined_names, excel_errors, lambdas, lifting
-from xlmodel.calc import lookups, settle, subtotals, text_edges, xlsxpatch
+from xlmodel.calc import lookups, row_column_arrays, settle, subtotals, text_edges, xlsxpatch
 from xlmodel.calc import argument_rewrites as rewrites
 from xlmodel.calc import implicit_intersection as implicit
 from xlmodel.calc import excel_gaps as gaps
@@ -235,9 +235,10 @@ def _edit_test(book_scan: Scan, defined: defined_names.Names | None = None,
     legacy = implicit.may_intersect(book)
     prefixed = gaps.PREFIXED.search(book) is not None
     names = bool(defined) and defined.may_edit(book)
-    helpers = (lambdas.mentions, lifting.may_lift, text_edges.mentions)  # each quick on one formula
+    helpers = (lambdas.mentions, lifting.may_lift, text_edges.mentions, row_column_arrays.mentions)  # each quick
     if not (words or empty or legacy or prefixed or names or totals or "#" in book or (tables and "[" in book)) and \
-            not (lambdas.mentions(book) or lifting.mentions(book) or text_edges.mentions(book)):
+            not (lambdas.mentions(book) or lifting.mentions(book) or text_edges.mentions(book)
+                 or row_column_arrays.mentions(book)):
         return None
 
     def may_edit(text: str) -> bool:  # "#": a literal error; "[": a structured reference
@@ -289,6 +290,9 @@ def _edited(text: str, sheet: str, address: str, book_scan: Scan, names: frozens
         edited = lambdas.rewrite(edited, sheet, defined)
     if lifting.may_lift(edited):
         edited = lifting.lift(edited, (lambda text: defined.is_area(text, sheet)) if defined else None)
+    if row_column_arrays.mentions(edited):  # after lifting, which reads ROW(A1:A4) as an array it is given
+        area_of = (lambda text: defined.area(text, sheet)) if defined else None
+        edited = row_column_arrays.rewrite(edited, legacy, area_of)
     return edited
 
 

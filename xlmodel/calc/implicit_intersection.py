@@ -95,7 +95,7 @@ def intersect(formula: str) -> str:
             if value and name in REFERENCE_MAKERS and not text.startswith("@") and ":" not in text:
                 text = "@" + text
             frames.append([name, 1, value])
-            value = value and _takes_value(name, 1)
+            value = value and takes_value(name, 1)
         elif tok.type == Token.PAREN and tok.subtype == Token.OPEN:
             frames.append([None, 1, value])
         elif tok.type in (Token.FUNC, Token.PAREN) and tok.subtype == Token.CLOSE:
@@ -107,7 +107,7 @@ def intersect(formula: str) -> str:
             value = frames.pop()[2] if frames else True
         elif tok.type == Token.SEP and tok.subtype == Token.ARG and frames and frames[-1][0]:
             frames[-1][1] += 1
-            value = frames[-1][2] and _takes_value(frames[-1][0], frames[-1][1])
+            value = frames[-1][2] and takes_value(frames[-1][0], frames[-1][1])
         elif tok.type == Token.WSPACE and previous is not None and previous.subtype == Token.RANGE:
             return formula  # an intersection of two ranges (A1:C3 B1:B5): left as it is
         elif value and tok.type == Token.OPERAND and tok.subtype == Token.RANGE and _is_area(text):
@@ -150,7 +150,7 @@ def resolved(formula: str, row: int, col: int) -> str:
     return '"'.join(parts)
 
 
-def _takes_value(name: str, position: int) -> bool:
+def takes_value(name: str, position: int) -> bool:
     if name in VALUE_FUNCTIONS:
         return True
     spec = VALUE_ARGUMENTS.get(name, ())

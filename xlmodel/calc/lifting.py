@@ -29,7 +29,8 @@ from xlmodel.calc import lambdas
 from xlmodel.calc.engine_values import error_value, is_error
 from xlmodel.calc.formula_text import Token
 from xlmodel.calc.formula_tree import Call, Group, Node, calls_any, is_range, parse, render
-from xlmodel.calc.implicit_intersection import VALUE_FUNCTIONS
+from xlmodel.calc.implicit_intersection import REFERENCE_MAKERS, VALUE_FUNCTIONS
+from xlmodel.calc.row_column_arrays import POSITIONS  # of several cells, an array
 
 ENGINE_LIFTS = frozenset({"IF", "IFERROR", "IFNA", "SIN", "COS", "TAN", "ATAN2"})
 FIRST_CELL = frozenset({"N", "T"})  # given a range they read its first cell (implicit_intersection's docstring)
@@ -61,12 +62,17 @@ STRING = re.compile(r'"(?:[^"]|"")*"')
 INNER_CALL = re.compile(r"(@?)((?<![\w.])[A-Za-z_][\w.]*)\(([^()]*)\)")
 INTERSECTED = re.compile(r"@[^,()+\-*/^&=<>]*")  # "@A1:A3": one value
 WRAPPED = "\x00"  # a lifted call found arrayish, reduced to one token
+MADE = "\x01"  # a reference-making call, reduced to one token
 
 
 def mentions(text: str) -> bool:
     """The quickest look (over a whole book's formulas at once): a function of one value and a range, an array
-    constant or a spill."""
-    return (":" in text or "{" in text or "#" in text) and calls_any(text, LIFTED)
+    constant, a spill or a ROW or COLUMN (of a reference made by OFFSET, say)."""
+    if not (":" in text or "{" in text or "#" in text):
+        upper = text.upper()
+        if "ROW(" not in upper and "COLUMN(" not in upper:
+            return False
+    return calls_any(text, LIFTED)
 
 
 def may_lift(formula: str) -> bool:
@@ -86,7 +92,11 @@ def may_lift(formula: str) -> bool:
             arrayish = not at and (":" in args or "{" in args or "#" in args or WRAPPED in args)
             if upper in LIFTED and arrayish:
                 found = True
-            return WRAPPED if not at and (upper in ARRAY_RESULTS or (upper in LIFTED and arrayish)) else "0"
+            if upper in REFERENCE_MAKERS:
+                return "0" if at else MADE  # may be several cells: ROW and COLUMN of it an array
+            array = upper in ARRAY_RESULTS or (upper in (LIFTED | POSITIONS) and arrayish) or \
+                (upper in POSITIONS and MADE in args)
+            return WRAPPED if not at and array else "0"
 
         text, n = INNER_CALL.subn(reduce, text)
         if found:
@@ -152,9 +162,14 @@ def _arrayish(nodes: list[Node], is_area: Callable[[str], bool]) -> bool:
             name = node.name
             if name in ARRAY_RESULTS and (name not in ENGINE_LIFTS or any(_arrayish(a, is_area) for a in node.args)):
                 return True
-            if name in ("ROW", "COLUMN") and any(_arrayish(a, is_area) for a in node.args):
+            if name in POSITIONS and any(_arrayish(a, is_area) or _made_reference(a) for a in node.args):
                 return True
     return False
+
+
+def _made_reference(nodes: list[Node]) -> bool:
+    """A reference OFFSET, INDIRECT or INDEX makes (``ROW(INDIRECT("1:"&LEN(A1)))`` is an array)."""
+    return any(isinstance(n, Call) and n.name in REFERENCE_MAKERS and not n.head.startswith("@") for n in nodes)
 
 
 def _lifted(call: Call) -> Node:
