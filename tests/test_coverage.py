@@ -139,22 +139,28 @@ def test_a_ticker_that_is_not_covered_is_named_and_leaves_results_empty(template
 BLOCK = inputs.BLOCK_FIRST  # the row of the first lease block on Inputs (0-based)
 
 
-@pytest.mark.parametrize(("row", "col", "typed", "message"), [
-    (inputs.ROW["efficiency_j_per_th"], 4, "fast", "fleet efficiency (J/TH) must be a number, got fast"),
-    (inputs.ROW["efficiency_j_per_th"], 4, -3, "fleet efficiency (J/TH) must be > 0, got -3"),
+EFFICIENCY = inputs.ROW["efficiency_j_per_th"]
+# (row, column, typed, message), two books of bad overrides each in its own cell: a book per calculation
+BAD_OVERRIDES = [[
+    (EFFICIENCY, 4, "fast", "fleet efficiency (J/TH) must be a number, got fast"),
     (BLOCK, 10, -40, "MW override must be >= 0, got -40"),
-    (BLOCK, 14, 0, "term override must be a whole number of years >= 1, got 0"),
-    (BLOCK, 12, "2041-01-01", "RFS override must be in 2015-2040, got 2041-01-01"),
+    (BLOCK + 1, 14, 0, "term override must be a whole number of years >= 1, got 0"),
+    (BLOCK + 2, 12, "2041-01-01", "RFS override must be in 2015-2040, got 2041-01-01"),
+    (BLOCK + 3, 16, 1.5, "ownership override must be in (0, 1], got 1.5"),
+], [
+    (EFFICIENCY, 4, -3, "fleet efficiency (J/TH) must be > 0, got -3"),
     (BLOCK, 12, "2014-06-30", "RFS override must be in 2015-2040, got 2014-06-30"),
-    (BLOCK, 16, 1.5, "ownership override must be in (0, 1], got 1.5"),
-    (BLOCK, 16, "half", "ownership override must be a number, got half"),
-])
-def test_a_bad_override_gets_a_named_message_beside_it_and_is_not_used(template, calculated, tmp_path, row, col,
-                                                                       typed, message):
-    calc = _calculate_with(template, tmp_path, **{_cell(row, col): typed})
+    (BLOCK + 1, 16, "half", "ownership override must be a number, got half"),
+]]
+
+
+@pytest.mark.parametrize("cases", BAD_OVERRIDES, ids=["book1", "book2"])
+def test_a_bad_override_gets_a_named_message_beside_it_and_is_not_used(template, calculated, tmp_path, cases):
+    calc = _calculate_with(template, tmp_path, **{_cell(row, col): typed for row, col, typed, _ in cases})
     assert calc.ok, calc.issues[:3]
-    flag = calc.values[("Inputs", f"G{row + 1}")]
-    assert message in flag, flag
+    for row, _, _, message in cases:
+        flag = calc.values[("Inputs", f"G{row + 1}")]
+        assert message in flag, flag
     assert calc.names["efficiency_j_per_th"] == calculated.names["efficiency_j_per_th"]
     for name in ("colo_mw_blocks", "colo_rfs_dates", "colo_term_blocks"):
         assert range_values(calc, name) == range_values(calculated, name), name
