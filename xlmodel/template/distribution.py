@@ -137,8 +137,8 @@ def _write_tornado(ws, wb: Workbook, styles: Styles, r: int) -> int:
 def _rank(first: int, last: int, row: int) -> str:
     """The driver's place by swing, 1 for the widest; ties go in table order, so every place is taken once.
 
-    Whole numbers, so MATCH finds each exactly (a tie broken by adding ROW()/1E9 to the swing needs ROW
-    of a range as an array, which not every engine gives)."""
+    Whole numbers in plain cells: MATCH finds each exactly, with no array formula (the earlier tie-break,
+    ROW()/1E9 added to each swing, needs ROW of a range as an array, which formualizer 0.13 did not give)."""
     swing = xl_rowcol_to_cell(row, 6)
     swings = xl_range_abs(first, 6, last, 6)
     above = f"{xl_rowcol_to_cell(first, 6, row_abs=True, col_abs=True)}:{swing}"
