@@ -11,40 +11,15 @@ is the page's rule applied by hand (written beside it).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
+from workbook_helpers import calculated_book as calculated
 
 from xlmodel.calc import engine, lambdas
 from xlmodel.calc.defined_names import Names, moved
 from xlmodel.calc.engine import ErrorValue
 from xlmodel.calc.package import DefinedName
-
-
-def calculated(tmp_path: Path, sheets: dict[str, dict[str, Any]], names: dict[str, str] | None = None,
-               dynamic: set[str] = frozenset()) -> engine.Calculation:
-    """A book of ``sheets`` (values, or formulas starting with ``=``) and ``names``, recalculated.
-
-    ``dynamic``: "Sheet!A1" of the formulas saved as dynamic arrays (the rest as plain formulas).
-    """
-    path = tmp_path / "book.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    for sheet, cells in sheets.items():
-        ws = wb.add_worksheet(sheet)
-        for address, value in cells.items():
-            if isinstance(value, str) and value.startswith("="):
-                if f"{sheet}!{address}" in dynamic:
-                    ws.write_dynamic_array_formula(address, value)
-                else:
-                    ws.write_formula(address, value)
-            else:
-                ws.write(address, value)
-    for name, text in (names or {}).items():
-        wb.define_name(name, text)
-    wb.close()
-    return engine.calculate(path)
 
 
 def values(calc: engine.Calculation, sheet: str, *addresses: str) -> list[Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
+from workbook_helpers import calculated_book
 
 from xlmodel.calc import engine
 from xlmodel.calc.row_column_arrays import rewrite
@@ -26,24 +26,8 @@ TIE_BREAK = ('MATCH(LARGE(IF($A$1:$A$4<>"",$A$1:$A$4+ROW($A$1:$A$4)/1E9),{k}),'
 
 def calculated(tmp_path: Path, cells: dict[str, Any], dynamic: frozenset[str] = frozenset(),
                names: dict[str, str] | None = None) -> engine.Calculation:
-    """Sheet S of ``cells``: values, plain formulas (``=``), legacy array formulas (``{=...}``, keyed by their
-    range, ``"K1:K4"``) and, for the addresses in ``dynamic``, dynamic-array formulas."""
-    path = tmp_path / "book.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("S")
-    for address, value in cells.items():
-        if isinstance(value, str) and value.startswith("{="):
-            ws.write_array_formula(address if ":" in address else f"{address}:{address}", value)
-        elif address in dynamic:
-            ws.write_dynamic_array_formula(address, value)
-        elif isinstance(value, str) and value.startswith("="):
-            ws.write_formula(address, value)
-        else:
-            ws.write(address, value)
-    for name, text in (names or {}).items():
-        wb.define_name(name, text)
-    wb.close()
-    return engine.calculate(path)
+    """Sheet S of ``cells`` (as :func:`calculated_book` takes them); ``dynamic`` names S's addresses."""
+    return calculated_book(tmp_path, {"S": cells}, names, {f"S!{a}" for a in dynamic})
 
 
 def values(calc: engine.Calculation, *addresses: str) -> list[Any]:

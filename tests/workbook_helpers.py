@@ -1,10 +1,13 @@
-"""Resolve a simple xlmodel formula's arguments from a workbook, to call the Python API directly."""
+"""Helpers of the workbook tests: small books written and recalculated, and a simple xlmodel formula's arguments
+resolved from a workbook, to call the Python API directly."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import openpyxl
+import xlsxwriter
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
@@ -92,3 +95,31 @@ def range_values(calc, name: str) -> list:
     min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
     return [calc.values.get((sheet, f"{get_column_letter(c)}{r}"))
             for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+
+
+def calculated_book(tmp_path: Path, sheets: dict[str, dict[str, Any]], names: dict[str, str] | None = None,
+                    dynamic: set[str] | frozenset[str] = frozenset()):
+    """A book of ``sheets`` and ``names``, written with XlsxWriter and recalculated headlessly.
+
+    Each sheet's cells are values, plain formulas (``=...``) or legacy array formulas (``{=...}``, keyed by
+    their range, ``"K1:K4"``); the formulas whose ``"Sheet!A1"`` is in ``dynamic`` are saved as dynamic arrays.
+    """
+    from xlmodel.calc import engine
+
+    path = tmp_path / "book.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for sheet, cells in sheets.items():
+        ws = wb.add_worksheet(sheet)
+        for address, value in cells.items():
+            if isinstance(value, str) and value.startswith("{="):
+                ws.write_array_formula(address if ":" in address else f"{address}:{address}", value)
+            elif isinstance(value, str) and value.startswith("=") and f"{sheet}!{address}" in dynamic:
+                ws.write_dynamic_array_formula(address, value)
+            elif isinstance(value, str) and value.startswith("="):
+                ws.write_formula(address, value)
+            else:
+                ws.write(address, value)
+    for name, text in (names or {}).items():
+        wb.define_name(name, text)
+    wb.close()
+    return engine.calculate(path)
