@@ -149,12 +149,14 @@ def main() -> None:
     print(f"  plain numpy, expressions   {t_floor * 1e3:7.2f} ms   ratio {t_ours / t_floor:5.2f}")
     print(f"  plain numpy, in place      {t_tight * 1e3:7.2f} ms   ratio {t_ours / t_tight:5.2f}")
     print("One call each (best of 5)            10,000 trials   2,000 trials")
+    by_size = {n: calls(n) for n in (10_000, 2_000)}
     for name in calls(1):
-        times = [best(lambda: call(name, *calls(n)[name]), repeat=5) for n in (10_000, 2_000)]
+        times = [best(lambda args=by_size[n][name]: call(name, *args), repeat=5) for n in (10_000, 2_000)]
         print(f"  {name:<28} {times[0] * 1e3:12.2f} ms {times[1] * 1e3:11.2f} ms")
     equity = {n: call("SCN_MINING_NPV_TRIALS", *mining_args(4, n)) + 5e9 for n in (10_000, 2_000)}
     notes = ([[5e6], [1e6]], [[6.81], [0]], [[400e6], [625e6]], [[11.0], [22.49]])
-    times = [best(lambda: call("VAL_VALUE_PER_SHARE", equity[n], 300e6, *notes), repeat=5) for n in (10_000, 2_000)]
+    times = [best(lambda column=equity[n]: call("VAL_VALUE_PER_SHARE", column, 300e6, *notes), repeat=5)
+             for n in (10_000, 2_000)]
     print(f"  {'VAL_VALUE_PER_SHARE (column)':<28} {times[0] * 1e3:12.2f} ms {times[1] * 1e3:11.2f} ms")
     if "--limit" in sys.argv:
         for name in calls(1):

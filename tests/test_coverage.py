@@ -12,14 +12,13 @@ from importlib import resources
 
 import pytest
 from openpyxl.utils.cell import get_column_letter
+from workbook_helpers import range_values
 
 from xlmodel.calc import engine, typed_inputs
 from xlmodel.data import embedded
 from xlmodel.template import inputs
 from xlmodel.template.peers import PEERS
 from xlmodel.template.sourced import CAPITAL, OPERATIONS
-
-from workbook_helpers import range_values
 
 TICKERS = [t for t, _ in PEERS]
 RATIO = 1.4  # Inputs' default gross-to-IT ratio

@@ -28,15 +28,15 @@ import pytest
 import xlsxwriter
 from lxml import etree
 from ooxml_check import RD, SCHEMAS, Q, assert_opens_in_excel, problems
-from test_oracle import BOOKS, ORACLE, calculation
 from rich.console import Console
+from test_oracle import BOOKS, ORACLE, calculation
 from typer.testing import CliRunner
 
+from xlmodel import cli
 from xlmodel.calc import engine, excel_errors, xlsxpatch
 from xlmodel.calc.cell_values import escape_text, unescape_text
 from xlmodel.calc.engine import Calculation, ErrorValue
 from xlmodel.calc.package import Scan
-from xlmodel import cli
 from xlmodel.cli import app
 from xlmodel.data.grids import NETWORK
 from xlmodel.refresh.store import refresh_workbook

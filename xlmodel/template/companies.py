@@ -399,12 +399,11 @@ def _write_matrix(ws, wb: Workbook, styles: Styles, r: int) -> int:
         ws.write_string(first + i, 0, ticker, styles.label)
         ws.write_string(first + i, 1, name, styles.label)
         for c, (_, _, number, formula) in enumerate(columns, start=2):
-            role = "formula" if number != "text" else "formula"
             text = formula(first + i + 1)
             if "IF(lease_ticker=" in text:  # an array formula: the condition runs over the lease table
-                ws.write_array_formula(first + i, c, first + i, c, "{=" + text + "}", styles.get(role, number))
+                ws.write_array_formula(first + i, c, first + i, c, "{=" + text + "}", styles.get("formula", number))
             else:
-                ws.write_formula(first + i, c, "=" + text, styles.get(role, number))
+                ws.write_formula(first + i, c, "=" + text, styles.get("formula", number))
     last = first + len(PEERS) - 1
     wb.define_name("cmp_ticker", f"='{SHEET}'!{xl_range_abs(first, 0, last, 0)}")
     wb.define_name("cmp_company", f"='{SHEET}'!{xl_range_abs(first, 1, last, 1)}")

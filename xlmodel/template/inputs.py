@@ -202,7 +202,7 @@ def _write_sourced(ws, wb: Workbook, styles: Styles, r: int, title: str, specs) 
 
 def _flag(check: str, override: str, used: str, as_of: str) -> str:
     """What the analyst should know about an input: a bad override, an override (applied or not), a gap, staleness."""
-    applied = f'IF(model_override_ticker=model_ticker,"overridden","not applied: the overrides are for "&' \
+    applied = 'IF(model_override_ticker=model_ticker,"overridden","not applied: the overrides are for "&' \
               'model_override_ticker)'
     return (f'IF({check}<>"",{check},IF({override}<>"",{applied},IF({used}="","not found: type it in column E",'
             f'{stale_flag(as_of, "val_valuation_date")})))')

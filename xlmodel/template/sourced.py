@@ -35,7 +35,7 @@ class Input:
         """The sourced value for the ticker operand ``t``, empty text when there is none (a formula, no '=')."""
         if self.kind == "price":
             return latest_close(t)
-        rows, values, key = self._table()
+        values, key = self._table()
         at = f'MATCH({t}&"|{self.record}",{key},0)'
         return f'IFERROR(IF(INDEX({values},{at})="","",INDEX({values},{at})),"")'
 
@@ -43,7 +43,7 @@ class Input:
         """The date the sourced value is true at, as a date serial, empty text when there is none."""
         if self.kind == "price":
             return f'IFERROR(DATEVALUE({latest_close_date(t)}),"")'
-        _, _, key = self._table()
+        _, key = self._table()
         at = f'MATCH({t}&"|{self.record}",{key},0)'
         if self.kind == "capital":
             return f'IFERROR(DATEVALUE(INDEX(company_period_end,{at})),"")'
@@ -54,7 +54,7 @@ class Input:
         if self.kind == "price":
             return (f'IFERROR("close of "&{latest_close_date(t)}&": "&INDEX(Data_Equities!$D$2:$D$100,'
                     f'MATCH({t},Data_Equities!$A$2:$A$100,0)),"no close in Data_Equities")')
-        _, _, key = self._table()
+        _, key = self._table()
         at = f'MATCH({t}&"|{self.record}",{key},0)'
         if self.kind == "capital":
             return f'IFERROR(INDEX(company_form,{at})&" "&INDEX(company_url,{at}),"not in Data_Company")'
@@ -73,10 +73,11 @@ class Input:
         test = bound or '""'
         return f'IF({cell}="","",IF(NOT(ISNUMBER({cell})),"{name} must be a number, got "&{cell},{test}))'
 
-    def _table(self) -> tuple[str, str, str]:
+    def _table(self) -> tuple[str, str]:
+        """The named columns of the figure's values and of the key they are looked up by."""
         if self.kind == "capital":
-            return "Data_Company", "company_value", "company_lookup"
-        return "Companies", "ops_value", "ops_key"
+            return "company_value", "company_lookup"
+        return "ops_value", "ops_key"
 
 
 CAPITAL = [
